@@ -1,0 +1,15 @@
+#!/usr/bin/env node
+/**
+ * Entry point. `--version` answers without loading anything else, so that
+ * the start-up cost of a CI gate stays close to bare Node's.
+ */
+import { readFileSync } from 'node:fs';
+
+const args = process.argv.slice(2);
+if (args.length === 1 && (args[0] === '--version' || args[0] === '-V')) {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  process.stdout.write(pkg.version + '\n');
+} else {
+  const { main } = await import('./main.js');
+  process.exitCode = await main(args);
+}

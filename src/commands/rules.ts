@@ -1,0 +1,51 @@
+/** `ctcr rules [ID]`: the rules, or one rule's docs. */
+import path from 'node:path';
+import type { Argv, CommandModule } from 'yargs';
+import { InputError } from '../errors.js';
+import { UNUSED_SUPPRESSION } from '../engine/suppressions.js';
+
+interface RulesArgs {
+  id?: string;
+  json?: boolean;
+  'rules-dir'?: string[];
+}
+
+export function rulesCommand(_setExit: (code: number) => void): CommandModule<object, RulesArgs> {
+  return {
+    command: 'rules [id]',
+    describe: 'List the rules, or explain one: why it matters and how to fix it',
+    builder: (y: Argv) =>
+      y
+        .positional('id', { type: 'string', describe: 'A rule id, e.g. tty-nonzero' })
+        .option('json', { type: 'boolean', describe: 'Machine-readable output' })
+        .option('rules-dir', { type: 'string', array: true, describe: 'Also load the rule modules in this directory' })
+        .example('$0 rules', 'every rule with its severity and scope')
+        .example('$0 rules console-enabled', 'why a console breaks a checkpoint, and the fix') as Argv<RulesArgs>,
+    handler: async (args) => {
+      const { loadRules } = await import('../engine/load-rules.js');
+      const loaded = await loadRules((args['rules-dir'] ?? []).map((d) => path.resolve(d)));
+      const rules = [...loaded.map((r) => ({ id: r.id, severity: r.severity, scope: r.scope, summary: r.summary, docs: r.docs })), { ...UNUSED_SUPPRESSION, scope: 'static' as const }].sort((a, b) => a.id.localeCompare(b.id));
+      if (args.id) {
+        const rule = rules.find((r) => r.id === args.id);
+        if (!rule) throw new InputError(`no rule '${args.id}' (ctcr rules lists them)`);
+        if (args.json) process.stdout.write(JSON.stringify(rule, null, 2) + '\n');
+        else {
+          const lines = [`${rule.id} (${rule.severity}, ${rule.scope})`, '', rule.summary, '', 'Why:', indent(rule.docs.why), '', 'Fix:', indent(rule.docs.fix)];
+          if ('reference' in rule.docs && rule.docs.reference) lines.push('', `Reference: ${rule.docs.reference}`);
+          process.stdout.write(lines.join('\n') + '\n');
+        }
+        return;
+      }
+      if (args.json) {
+        process.stdout.write(JSON.stringify(rules.map(({ docs: _d, ...r }) => r), null, 2) + '\n');
+        return;
+      }
+      const w = Math.max(...rules.map((r) => r.id.length));
+      for (const r of rules) process.stdout.write(`${r.id.padEnd(w)}  ${r.severity.padEnd(7)}  ${r.scope.padEnd(6)}  ${r.summary}\n`);
+    },
+  };
+}
+
+function indent(text: string): string {
+  return text.replace(/^/gm, '  ');
+}

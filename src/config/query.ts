@@ -1,0 +1,93 @@
+/**
+ * Pure questions about a parsed config, answered the way LXC reads it:
+ * a scalar's last line wins, an empty value resets a list, legacy and current
+ * key names mean the same thing.
+ */
+import type { ConfigEntry, LxcConfig, NetworkSpec } from '../types.js';
+import { canonicalKey } from './legacy-keys.js';
+
+/** Entries whose key, in its current name, is `key` (e.g. `lxc.tty.max` finds `lxc.tty` too). */
+export function entriesFor(config: LxcConfig, key: string): ConfigEntry[] {
+  return config.entries.filter((e) => canonicalKey(e.key) === key);
+}
+
+/** The entry that decides a scalar key: the last one. Undefined when the key is not set. */
+export function lastEntry(config: LxcConfig, key: string): ConfigEntry | undefined {
+  for (let i = config.entries.length - 1; i >= 0; i--) {
+    if (canonicalKey(config.entries[i].key) === key) return config.entries[i];
+  }
+  return undefined;
+}
+
+/** A scalar's value; an empty value means "reset to the default", returned as undefined. */
+export function scalarValue(config: LxcConfig, key: string): string | undefined {
+  const e = lastEntry(config, key);
+  return e && e.value !== '' ? e.value : undefined;
+}
+
+/**
+ * The entries of a list key that are in force: those after the last line
+ * with an empty value (which clears the list).
+ */
+export function listEntries(config: LxcConfig, key: string): ConfigEntry[] {
+  const all = entriesFor(config, key);
+  let from = 0;
+  all.forEach((e, i) => {
+    if (e.value === '') from = i + 1;
+  });
+  return all.slice(from);
+}
+
+/** Entries whose current key name starts with `prefix` (e.g. `lxc.cgroup2.devices.`). */
+export function entriesWithPrefix(config: LxcConfig, prefix: string): ConfigEntry[] {
+  return config.entries.filter((e) => canonicalKey(e.key).startsWith(prefix));
+}
+
+const NET_KEY = /^lxc\.net\.(\d+|\?)\.(.+)$/;
+
+/**
+ * The networks the config defines, in index order. Legacy unindexed
+ * `lxc.network.*` lines start a new network at each `type` line, as LXC 2.x
+ * did; a bare `lxc.net =` / `lxc.network =` clears all networks.
+ */
+export function networks(config: LxcConfig): NetworkSpec[] {
+  const byIndex = new Map<number, NetworkSpec>();
+  let unindexed = -1;
+  for (const entry of config.entries) {
+    const key = canonicalKey(entry.key);
+    if (key === 'lxc.net') {
+      if (entry.value === '') {
+        byIndex.clear();
+        unindexed = -1;
+      }
+      continue;
+    }
+    const m = NET_KEY.exec(key);
+    if (!m) continue;
+    const sub = m[2];
+    let index: number;
+    if (m[1] === '?') {
+      if (sub === 'type') unindexed = nextFreeIndex(byIndex, unindexed);
+      index = Math.max(unindexed, 0);
+    } else {
+      index = Number(m[1]);
+    }
+    let net = byIndex.get(index);
+    if (!net) {
+      net = { index, keys: {}, entry };
+      byIndex.set(index, net);
+    }
+    net.keys[sub] = entry;
+    if (sub === 'type') {
+      net.type = entry.value;
+      net.entry = entry;
+    }
+  }
+  return [...byIndex.values()].sort((a, b) => a.index - b.index);
+}
+
+function nextFreeIndex(byIndex: Map<number, NetworkSpec>, current: number): number {
+  let i = current + 1;
+  while (byIndex.has(i) && byIndex.get(i)!.type !== undefined) i++;
+  return i;
+}

@@ -1,0 +1,25 @@
+/**
+ * The CRIU and LXC versions a static run judges against: from the flags,
+ * then the settings file, then the newest CRIU ctcr knows and LXC's current
+ * long-term release.
+ */
+import type { Assumptions, VersionNumber } from '../types.js';
+import { InputError } from '../errors.js';
+import { parseVersion } from '../criu/version.js';
+import { NEWEST_KNOWN_CRIU } from '../criu/filesystems.js';
+
+/** LXC 6.0 is the long-term release; LXC 7.0 (which rejects lxc.cgroup.*) is judged with --lxc-version 7.0. */
+export const DEFAULT_LXC_VERSION = '6.0';
+
+export function requireVersion(text: string, what: string): VersionNumber {
+  const v = parseVersion(text);
+  if (!v) throw new InputError(`${what} '${text}' is not a version like 4.2 or 5.0.2`);
+  return v;
+}
+
+export function resolveAssumptions(criu: string | undefined, lxc: string | undefined): Assumptions {
+  return {
+    criuVersion: requireVersion(criu ?? String(NEWEST_KNOWN_CRIU), '--criu-version'),
+    lxcVersion: requireVersion(lxc ?? DEFAULT_LXC_VERSION, '--lxc-version'),
+  };
+}

@@ -1,0 +1,53 @@
+/**
+ * Runs rules over one snapshot: the only place where rule output becomes
+ * findings (ids and effective severities attached, suppressions applied,
+ * order made stable).
+ */
+import type { Finding, Rule, Severity, Snapshot } from '../types.js';
+import { applySuppressions, suppressionsOf, unusedSuppressionFindings } from './suppressions.js';
+
+export class RuleCrashError extends Error {
+  constructor(readonly ruleId: string, readonly target: string, cause: unknown) {
+    super(`rule '${ruleId}' failed on ${target}: ${(cause as Error)?.message ?? String(cause)}`);
+    this.name = 'RuleCrashError';
+  }
+}
+
+export type RuleLevels = Record<string, Severity | 'off'>;
+
+/** Rules that apply to this snapshot: live rules need live facts. */
+export function applicableRules(rules: readonly Rule[], snapshot: Snapshot, levels: RuleLevels): Rule[] {
+  const live = snapshot.host !== undefined || snapshot.container !== undefined;
+  return rules.filter((r) => levels[r.id] !== 'off' && (r.scope === 'static' || live));
+}
+
+export function evaluate(rules: readonly Rule[], snapshot: Snapshot, levels: RuleLevels = {}): Finding[] {
+  const raw: Finding[] = [];
+  for (const rule of applicableRules(rules, snapshot, levels)) {
+    let reports;
+    try {
+      reports = rule.check(snapshot);
+    } catch (err) {
+      throw new RuleCrashError(rule.id, snapshot.target, err);
+    }
+    const level = levels[rule.id];
+    for (const report of reports) {
+      raw.push({ ...report, ruleId: rule.id, severity: level && level !== 'off' ? level : report.severity ?? rule.severity });
+    }
+  }
+  const suppressions = suppressionsOf(snapshot);
+  const kept = applySuppressions(raw, suppressions);
+  const unused = levels['unused-suppression'] === 'off' ? [] : unusedSuppressionFindings(suppressions);
+  return sortFindings([...kept, ...unused]);
+}
+
+export function sortFindings(findings: Finding[]): Finding[] {
+  return findings.sort(
+    (a, b) =>
+      a.location.file.localeCompare(b.location.file) ||
+      a.location.line - b.location.line ||
+      a.location.column - b.location.column ||
+      a.ruleId.localeCompare(b.ruleId) ||
+      a.message.localeCompare(b.message),
+  );
+}

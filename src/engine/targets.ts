@@ -1,0 +1,51 @@
+/**
+ * Turns what the user typed into lint targets: a config file, a container
+ * directory (config + rootfs), a folder of containers (an lxcpath), or a
+ * glob of any of those.
+ */
+import { stat } from 'node:fs/promises';
+import path from 'node:path';
+import fg from 'fast-glob';
+import { InputError } from '../errors.js';
+import type { StaticTarget } from '../gather/static.js';
+
+const isGlob = (p: string) => fg.isDynamicPattern(p);
+
+async function kind(p: string): Promise<'file' | 'dir' | 'missing'> {
+  return stat(p).then((s) => (s.isDirectory() ? 'dir' : 'file'), () => 'missing' as const);
+}
+
+async function fromPath(p: string, rootfsDir: string | undefined, image: string | undefined): Promise<StaticTarget[]> {
+  const abs = path.resolve(p);
+  const k = await kind(abs);
+  if (k === 'missing') throw new InputError(`no such file or directory`, { file: p });
+  if (k === 'file') return [{ label: p, configPath: abs, rootfsDir, image, expectRootfs: rootfsDir !== undefined || image !== undefined }];
+  if ((await kind(path.join(abs, 'config'))) === 'file') {
+    return [{ label: p, configPath: path.join(abs, 'config'), rootfsDir, image, expectRootfs: true }];
+  }
+  // A folder of containers, like /var/lib/lxc.
+  const configs = (await fg('*/config', { cwd: abs, onlyFiles: true })).sort();
+  if (configs.length === 0) throw new InputError(`no LXC config here: neither DIR/config nor DIR/*/config exists`, { file: p });
+  return configs.map((c) => ({ label: path.join(p, path.dirname(c)), configPath: path.join(abs, c), expectRootfs: true }));
+}
+
+export async function resolveTargets(paths: readonly string[], opts: { rootfs?: string; image?: string }): Promise<StaticTarget[]> {
+  const rootfsDir = opts.rootfs ? path.resolve(opts.rootfs) : undefined;
+  const image = opts.image ? path.resolve(opts.image) : undefined;
+  if (paths.length === 0) {
+    if (!rootfsDir && !image) return [];
+    return [{ label: opts.image ?? opts.rootfs!, rootfsDir, image, expectRootfs: true }];
+  }
+  const expanded: string[] = [];
+  for (const p of paths) {
+    if (!isGlob(p)) {
+      expanded.push(p);
+      continue;
+    }
+    const matches = (await fg(p, { onlyFiles: false, dot: true })).sort();
+    if (matches.length === 0) throw new InputError(`the pattern '${p}' matches nothing`);
+    expanded.push(...matches);
+  }
+  const lists = await Promise.all(expanded.map((p) => fromPath(p, rootfsDir, image)));
+  return lists.flat();
+}

@@ -1,0 +1,34 @@
+import type { Location } from './types.js';
+
+/**
+ * Bad input (a config that LXC would reject, an unreadable file, a bad flag
+ * value): reported as one line naming the file and line, exit code 2.
+ */
+export class InputError extends Error {
+  readonly location?: Partial<Location>;
+  constructor(message: string, location?: Partial<Location>) {
+    super(message);
+    this.name = 'InputError';
+    this.location = location;
+  }
+
+  /** `file:line:col: message`, the one line the CLI prints. */
+  format(): string {
+    const where = this.location?.file
+      ? [this.location.file, this.location.line, this.location.line ? this.location.column : undefined].filter((p) => p !== undefined).join(':') + ': '
+      : '';
+    return `${where}${this.message}`;
+  }
+}
+
+/** Exit codes, each with one meaning. */
+export const EXIT = {
+  /** Nothing reached the failure threshold. */
+  ok: 0,
+  /** Findings reached --fail-on, or warnings exceeded --max-warnings (doctor: NOT READY). */
+  findings: 1,
+  /** Usage or input error: bad flag, unreadable or invalid file, bad rule module. */
+  input: 2,
+  /** An operation ran and failed (checkpoint or restore failed). */
+  failed: 3,
+} as const;

@@ -1,0 +1,52 @@
+/**
+ * The command line: yargs parses, each command's module does the work. A
+ * command's heavy imports happen in its handler, so `ctcr rules` does not
+ * pay for the doctor's.
+ */
+import yargs from 'yargs';
+import { InputError, EXIT } from './errors.js';
+import { RuleCrashError } from './engine/evaluate.js';
+import { VERSION } from './version.js';
+import { lintCommand } from './commands/lint.js';
+import { rulesCommand } from './commands/rules.js';
+import { extraCommands } from './commands/registry.js';
+
+export function errorLine(err: unknown): string {
+  if (err instanceof InputError) return `ctcr: ${err.format()}`;
+  if (err instanceof RuleCrashError) return `ctcr: ${err.message}`;
+  const e = err as Error;
+  return `ctcr: internal error: ${e?.message ?? String(e)}${process.env.CTCR_DEBUG ? `\n${e?.stack}` : ' (CTCR_DEBUG=1 shows where)'}`;
+}
+
+export async function main(args: string[]): Promise<number> {
+  let exitCode: number = EXIT.ok;
+  const setExit = (code: number) => {
+    exitCode = code;
+  };
+  const parser = yargs(args)
+    .scriptName('ctcr')
+    .usage('$0 <command> [options]\n\nFind what will make CRIU fail on an LXC container before it is frozen, fix it, then checkpoint and restore it.')
+    .command(lintCommand(setExit))
+    .command(rulesCommand(setExit));
+  for (const command of extraCommands(setExit)) parser.command(command);
+  parser
+    .demandCommand(1, 'Name a command: ctcr lint, ctcr doctor, ctcr fix, ctcr rules ... (ctcr --help lists them)')
+    .strict()
+    .recommendCommands()
+    .version(VERSION)
+    .alias('version', 'V')
+    .help()
+    .alias('help', 'h')
+    .wrap(Math.min(110, process.stdout.columns || 100))
+    .epilogue('Exit codes: 0 nothing reached the threshold (READY), 1 findings reached it (NOT READY), 2 usage or input error, 3 a checkpoint or restore ran and failed.\nDocs: ctcr rules ID explains one rule.')
+    .fail((msg, err) => {
+      throw err ?? new InputError(msg);
+    });
+  try {
+    await parser.parseAsync();
+  } catch (err) {
+    process.stderr.write(errorLine(err) + '\n');
+    return EXIT.input;
+  }
+  return exitCode;
+}

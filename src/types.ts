@@ -1,0 +1,386 @@
+/**
+ * The contracts between the stages of ctcr: gatherers fill a {@link Snapshot},
+ * rules read it and return {@link Report}s, the engine turns those into
+ * {@link Finding}s, the fixer applies their {@link Fix}es, the runner reads
+ * the snapshot to build CRIU's command line.
+ */
+
+export type Severity = 'error' | 'warning' | 'info';
+export const SEVERITIES: readonly Severity[] = ['error', 'warning', 'info'];
+
+/** Where in a file something is; line and column are 1-based. */
+export interface Location {
+  file: string;
+  line: number;
+  column: number;
+  endLine?: number;
+  endColumn?: number;
+}
+
+// ---------------------------------------------------------------------------
+// Fixes are data: the fixer is the only code that writes.
+
+/** Replace text[start, end) of `file` with `text` (offsets into the file as read). */
+export interface TextEdit {
+  file: string;
+  start: number;
+  end: number;
+  text: string;
+}
+
+/** An operation on a path inside the container's root filesystem (paths are rootfs-absolute, e.g. `/sbin/udevd`). */
+export type RootfsOperation = { op: 'rename'; from: string; to: string };
+
+export interface Fix {
+  /** What the fix does, in words: "rename lxc.tty to lxc.tty.max". */
+  description: string;
+  edits: TextEdit[];
+  rootfsOps?: RootfsOperation[];
+}
+
+/**
+ * `fix`: keeps the container's behaviour (a legacy key renamed), applied by `--fix`.
+ * `suggestion`: changes behaviour (console off), applied only with `--suggestions` or `--rule ID`.
+ */
+export type FixKind = 'fix' | 'suggestion';
+
+// ---------------------------------------------------------------------------
+// The LXC config, lossless.
+
+export interface ConfigLine {
+  /** 1-based line number. */
+  line: number;
+  /** Offset of the first character of the line. */
+  start: number;
+  /** Offset just past the line's content, before its end-of-line characters. */
+  end: number;
+  /** The end-of-line characters ('\n', '\r\n', '\r' or '' on a last line without one). */
+  eol: string;
+  kind: 'blank' | 'comment' | 'entry' | 'other';
+}
+
+export interface ConfigEntry {
+  file: string;
+  line: number;
+  /** Column of the key's first character (1-based). */
+  column: number;
+  /** The key as written (trimmed). */
+  key: string;
+  /** The value as LXC sees it: trimmed, matching outer quotes removed. Everything after `=`, so no inline comments. */
+  value: string;
+  /** Offsets in the file: the whole line's content [start,end), the line including its EOL, the key, the raw value (trimmed). */
+  lineStart: number;
+  lineEnd: number;
+  lineEndWithEol: number;
+  keyStart: number;
+  keyEnd: number;
+  valueStart: number;
+  valueEnd: number;
+}
+
+export interface LxcDocument {
+  path: string;
+  /** The file's text exactly as read. Printing an unchanged document gives this back byte for byte. */
+  text: string;
+  lines: ConfigLine[];
+  entries: ConfigEntry[];
+}
+
+export interface IncludeRef {
+  entry: ConfigEntry;
+  /** Absolute path the include names. */
+  target: string;
+  kind: 'file' | 'dir' | 'missing';
+  /** Files included, in the order LXC reads them. */
+  files: string[];
+}
+
+export interface NetworkSpec {
+  /** Index N of lxc.net.N (for legacy unindexed blocks: their position). */
+  index: number;
+  /** Sub-key (type, link, name, veth.pair, ...) to its last entry. */
+  keys: Record<string, ConfigEntry>;
+  type?: string;
+  /** The entry that set the type, or the first entry of the network. */
+  entry: ConfigEntry;
+}
+
+export interface LxcConfig {
+  /** Absolute path of the main config file. */
+  path: string;
+  /** Every file read (main first, then includes in reading order). */
+  documents: LxcDocument[];
+  /** All entries in the order LXC applies them, includes expanded in place. */
+  entries: ConfigEntry[];
+  includes: IncludeRef[];
+}
+
+export interface MountSpec {
+  origin: 'fstab' | 'entry' | 'auto';
+  /** fstab fields; for `lxc.mount.auto` tokens, fsname is the token (proc:mixed, sys, cgroup:rw ...). */
+  fsname: string;
+  target: string;
+  fstype: string;
+  options: string[];
+  /** Where it was written: the fstab line or the config entry. */
+  location: Location;
+  /** The config entry that declared it (lxc.mount.entry, lxc.mount.auto, or lxc.mount.fstab for fstab lines). */
+  entry: ConfigEntry;
+}
+
+export interface FstabFacts {
+  path: string;
+  /** Undefined when the file could not be read (see `missing`). */
+  text?: string;
+  missing: boolean;
+  entry: ConfigEntry;
+}
+
+// ---------------------------------------------------------------------------
+// The root filesystem.
+
+export interface RootfsEntry {
+  /** The path asked for, rootfs-absolute. */
+  path: string;
+  /** The path it resolves to inside the rootfs after following symlinks (never outside it). */
+  realPath: string;
+  type: 'file' | 'dir' | 'symlink' | 'other';
+  /** st_mode: type and permission bits. */
+  mode: number;
+  /** Bytes of content for a file, of the target text for a symlink, 0 for directories and others. */
+  size: number;
+  /**
+   * Set only when the asked path is a symlink that leads nowhere: its target
+   * is missing, or following it loops. Then type is 'symlink' and realPath is
+   * the link itself.
+   */
+  broken?: 'missing' | 'loop';
+}
+
+export interface RootfsFacts {
+  kind: 'dir' | 'image';
+  /** The directory, or the image file. */
+  location: string;
+  /** Answers for every path a rule declared in `rootfsPaths`: an entry, or null when absent. */
+  paths: Record<string, RootfsEntry | null>;
+}
+
+// ---------------------------------------------------------------------------
+// Live facts (doctor). Each gatherer's result is a Gathered<T>: a failure is a
+// fact too, so rules can say what could not be determined.
+
+export type Gathered<T> = { ok: true; value: T } | { ok: false; reason: string };
+
+export interface VersionNumber {
+  major: number;
+  minor: number;
+  patch: number;
+  /** As printed. */
+  text: string;
+}
+
+export interface CriuFacts {
+  path: string;
+  version: VersionNumber;
+  /** `criu check` exit 0 and "Looks good." */
+  checkOk: boolean;
+  checkOutput: string;
+  /** Feature name -> supported, for the features probed with `criu check --feature`. */
+  features: Record<string, boolean>;
+  /** `criu check`'s exit code (0 only for "Looks good."). */
+  checkExitCode?: number;
+  /** The `GitID:` line of `criu --version`, on builds from git. */
+  gitId?: string;
+  /** Probed features this criu does not know ("Unknown feature"): older than the feature; also false in `features`. */
+  unknownFeatures?: string[];
+  /** Probed features whose answer could not be determined (timeout, criu failed before probing), with why; absent from `features`. */
+  featureErrors?: Record<string, string>;
+}
+
+export interface HostFacts {
+  kernel: Gathered<{ release: string; version: VersionNumber; arch: string }>;
+  criu: Gathered<CriuFacts | null>;
+  /** The `ip` CRIU runs (`CR_IP_TOOL`, else `ip` on PATH). `snapshot` is the yymmdd of old `iproute2-ssYYMMDD` output (the version is then inferred from that date, text `ssYYMMDD`). */
+  ip: Gathered<{ path: string; version: VersionNumber | null; raw: string; snapshot?: string; fromEnv?: boolean } | null>;
+  /** Helper programs CRIU runs, by name: absolute path or null when not on PATH. */
+  tools: Gathered<Record<string, string | null>>;
+  /** `freezerV1`: mount point of the v1 freezer controller or null; `unifiedPath`: where cgroup2 is mounted or null. */
+  cgroups: Gathered<{ layout: 'v1' | 'v2' | 'hybrid' | 'none'; mounts: { fstype: string; target: string; options: string[] }[]; freezerV1?: string | null; unifiedPath?: string | null }>;
+  bridges: Gathered<string[]>;
+  /**
+   * `enabled`: what CRIU sees (`/sys/kernel/security/apparmor` exists; CRIU refuses `--lsm-profile apparmor:` without it).
+   * `securityfs`: the same test, named; `moduleEnabled`: what LXC sees (`/sys/module/apparmor/parameters/enabled` is `Y`; null when the file is absent).
+   */
+  apparmor: Gathered<{ enabled: boolean; securityfs?: boolean; moduleEnabled?: boolean | null }>;
+  /** `path`: the LXC tool that answered; `lxcpathSource`: `lxc-config lxc.lxcpath`, or LXC's built-in default when that failed. */
+  lxc: Gathered<{ version: VersionNumber | null; lxcpath: string; path?: string; lxcpathSource?: 'lxc-config' | 'default' } | null>;
+  /** The variables that change what CRIU runs (CR_IP_TOOL, CR_IPTABLES, CR_IP6TABLES, CRIU_CONFIG_FILE) and PATH. */
+  env: Record<string, string | undefined>;
+  /** The effective user id ctcr runs as (LXC refuses to checkpoint unless 0). */
+  euid?: number;
+  /** How long each probe took, in ms, by HostFacts key. */
+  timings?: Record<string, number>;
+}
+
+export interface MountInfoEntry {
+  mountId: number;
+  parentId: number;
+  majorMinor: string;
+  root: string;
+  mountPoint: string;
+  options: string[];
+  fstype: string;
+  source: string;
+  superOptions: string[];
+  /** The optional fields as printed (`shared:1`, `master:2`, `propagate_from:3`, `unbindable`). */
+  optionalFields?: string[];
+  /** Peer group id when the mount is shared. */
+  shared?: number;
+  /** Peer group id of the master when the mount is a slave. */
+  master?: number;
+  propagateFrom?: number;
+  unbindable?: boolean;
+}
+
+export interface ProcessFacts {
+  pid: number;
+  /** PID inside the container's pid namespace. */
+  nspid?: number;
+  ppid: number;
+  comm: string;
+  cmdline: string[];
+  exe?: string;
+  /** True for init and its descendants (the tree CRIU dumps with -t init); false for processes only sharing the pid namespace (e.g. lxc-attach'ed). */
+  inTree?: boolean;
+  /** `/proc/PID/ns/net` link, e.g. `net:[4026532177]`. */
+  netns?: string;
+}
+
+export interface SocketFacts {
+  pid: number;
+  fd: number;
+  family: 'unix' | 'netlink' | 'inet' | 'inet6' | 'packet' | 'other';
+  /** tcp/udp/raw..., netlink protocol number as text, ... */
+  protocol: string;
+  state?: string;
+  recvQueue?: number;
+  local?: string;
+  remote?: string;
+  inode?: number;
+  /** netlink: the protocol's name (route, sock_diag, kobject_uevent...); inet: tcp, udp, udplite, raw, icmp. */
+  protocolName?: string;
+  /** unix: stream, dgram, seqpacket; packet: raw or dgram. */
+  type?: string;
+  /** unix: the bound name (`@name` for abstract ones). */
+  path?: string;
+  listening?: boolean;
+}
+
+export interface ContainerFacts {
+  name: string;
+  lxcpath: string;
+  configPath: string;
+  state: string;
+  initPid: number | null;
+  /** A config file exists at `configPath`. */
+  defined?: boolean;
+  /** Where state and initPid came from: `lxc-info`, or the `[lxc monitor] LXCPATH NAME` process when lxc-info is missing or failed. */
+  stateSource?: 'lxc-info' | 'monitor';
+  /** Why lxc-info was not used or what it said, when the monitor route was taken. */
+  stateNote?: string;
+  monitorPid?: number | null;
+  mountinfo: Gathered<MountInfoEntry[]>;
+  processes: Gathered<ProcessFacts[]>;
+  sockets: Gathered<SocketFacts[]>;
+}
+
+export interface CheckpointDirFacts {
+  path: string;
+  exists: boolean;
+  hasInventory: boolean;
+  hasTtyInfo: boolean;
+  /** False when the path exists but is not a directory. */
+  isDirectory?: boolean;
+  /** What could not be read (e.g. permission denied), when something could not. */
+  error?: string;
+}
+
+// ---------------------------------------------------------------------------
+// The snapshot: everything the rules may read, gathered once.
+
+export interface Assumptions {
+  /** CRIU version to judge against when no live CRIU is known (`--criu-version`, default newest known). */
+  criuVersion: VersionNumber;
+  /** LXC version to judge against when no live LXC is known (`--lxc-version`, default newest known). */
+  lxcVersion: VersionNumber;
+}
+
+export interface Snapshot {
+  /** What was asked for: a config path, a container directory, or a container name. */
+  target: string;
+  /** The parsed config; undefined when there is none (an image linted alone). */
+  config?: LxcConfig;
+  fstabs: FstabFacts[];
+  mounts: MountSpec[];
+  rootfs?: RootfsFacts;
+  /** Why the rootfs is not there, when a config names one that cannot be read. */
+  rootfsProblem?: {
+    path: string;
+    reason: string;
+    entry?: ConfigEntry;
+    /** True when the rootfs should be there (a container directory, a live container), false for a lone config. */
+    expected?: boolean;
+  };
+  assumptions: Assumptions;
+  /** Live facts, present only in `ctcr doctor` (and the commands built on it). */
+  host?: HostFacts;
+  container?: ContainerFacts;
+  checkpointDir?: CheckpointDirFacts;
+  /** The operation the facts are gathered for: a doctor run, or before a dump or a restore. */
+  purpose: 'lint' | 'doctor' | 'dump' | 'restore';
+}
+
+// ---------------------------------------------------------------------------
+// Rules.
+
+export interface RuleDocs {
+  /** Why it matters: what CRIU or LXC does when it happens. */
+  why: string;
+  /** How to fix it, in words. */
+  fix: string;
+  /** A URL or a named source. */
+  reference?: string;
+}
+
+/** What a rule's `check` returns for one problem. */
+export interface Report {
+  message: string;
+  location: Location;
+  /** Overrides the rule's severity for this report (rare: e.g. info when a later fact makes it harmless). */
+  severity?: Severity;
+  fix?: Fix;
+  /** Fixes that change behaviour; applied only when asked. */
+  suggestions?: Fix[];
+  /** The CRIU option that works around it, for the command builder and `--explain-options`. */
+  criuOptions?: string[];
+}
+
+export interface Rule {
+  /** kebab-case; the file name in rules/ without extension. */
+  id: string;
+  severity: Severity;
+  /** One line: what the rule reports. */
+  summary: string;
+  docs: RuleDocs;
+  /** `static` rules need only files; `live` ones need host or container facts and stay silent without them. */
+  scope: 'static' | 'live';
+  /** Rootfs paths the rule wants answered in `snapshot.rootfs.paths`. */
+  rootfsPaths?: readonly string[];
+  check(snapshot: Snapshot): Report[];
+}
+
+/** A report after the engine has attached rule id and effective severity. */
+export interface Finding extends Report {
+  ruleId: string;
+  severity: Severity;
+}

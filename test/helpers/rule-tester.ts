@@ -1,0 +1,184 @@
+/**
+ * RuleTester, in the style of ESLint's: a case is a fixture of recorded facts
+ * (config files, an fstab, a rootfs layout, live host and container facts)
+ * plus the findings expected. `valid` cases must produce no finding;
+ * `invalid` ones exactly the listed findings, in order, and, where given, the
+ * text their fixes and suggestions produce.
+ *
+ * The files are written to a temporary folder and read by the real
+ * gatherer, so a case exercises the same path as `ctcr lint`.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { CheckpointDirFacts, ContainerFacts, Finding, Fix, HostFacts, Rule, Severity, Snapshot } from '../../src/types.js';
+import { gatherStatic } from '../../src/gather/static.js';
+import { evaluate } from '../../src/engine/evaluate.js';
+import { applyFixes } from '../../src/fix/apply-edits.js';
+import { requireVersion } from '../../src/engine/assumptions.js';
+
+/** A rootfs layout: path -> 'file' | 'dir' | { symlink: target }. */
+export type RootfsLayout = Record<string, 'file' | 'dir' | { symlink: string }>;
+
+export interface RuleCase {
+  /** Shown in the test name. */
+  name?: string;
+  /** The main config's text (written to `config`). */
+  config?: string;
+  /** More files beside it, by relative path (an fstab, included files...). */
+  files?: Record<string, string>;
+  /** A rootfs directory to create and inspect (as `--rootfs`). */
+  rootfs?: RootfsLayout;
+  criuVersion?: string;
+  lxcVersion?: string;
+  /** Treat the target as a container directory (its rootfs is expected). */
+  containerDir?: boolean;
+  /** Recorded live facts. */
+  host?: HostFacts;
+  container?: ContainerFacts;
+  checkpointDir?: CheckpointDirFacts;
+  purpose?: Snapshot['purpose'];
+}
+
+export interface ExpectedFinding {
+  /** Relative file name ('config', 'fstab', ...) or, for live findings, the location's file as reported. */
+  file?: string;
+  line?: number;
+  column?: number;
+  message?: string | RegExp;
+  severity?: Severity;
+}
+
+export interface InvalidCase extends RuleCase {
+  errors: ExpectedFinding[];
+  /** Files after applying every finding's `fix` (by relative name). `null`: the rule offers no fix. */
+  output?: Record<string, string> | null;
+  /** Files after applying every finding's suggestions. `null`: no suggestion. */
+  suggestionOutput?: Record<string, string> | null;
+  /** Rootfs operations the fixes and suggestions carry, as `op from -> to`. */
+  rootfsOps?: string[];
+}
+
+async function writeCase(dir: string, c: RuleCase): Promise<void> {
+  const files = { ...(c.config !== undefined ? { config: c.config } : {}), ...(c.files ?? {}) };
+  for (const [rel, text] of Object.entries(files)) {
+    const file = path.join(dir, rel);
+    await mkdir(path.dirname(file), { recursive: true });
+    await writeFile(file, text);
+  }
+  if (c.rootfs) {
+    const root = path.join(dir, 'rootfs');
+    await mkdir(root, { recursive: true });
+    // Parents first, so links and files land in existing folders.
+    for (const [p, kind] of Object.entries(c.rootfs).sort(([a], [b]) => a.length - b.length)) {
+      const target = path.join(root, p);
+      await mkdir(path.dirname(target), { recursive: true });
+      if (kind === 'dir') await mkdir(target, { recursive: true });
+      else if (kind === 'file') await writeFile(target, '');
+      else await symlink(kind.symlink, target);
+    }
+  }
+}
+
+export async function runCase(rule: Rule, c: RuleCase): Promise<{ findings: Finding[]; dir: string; snapshot: Snapshot }> {
+  const dir = await mkdtemp(path.join(tmpdir(), `ctcr-${rule.id}-`));
+  await writeCase(dir, c);
+  const snapshot = await gatherStatic(
+    {
+      label: dir,
+      configPath: c.config !== undefined ? path.join(dir, 'config') : undefined,
+      rootfsDir: c.rootfs ? path.join(dir, 'rootfs') : undefined,
+      expectRootfs: c.containerDir ?? false,
+    },
+    {
+      rootfsPaths: rule.rootfsPaths ?? [],
+      assumptions: { criuVersion: requireVersion(c.criuVersion ?? '4.2', 'criu'), lxcVersion: requireVersion(c.lxcVersion ?? '6.0', 'lxc') },
+      purpose: c.purpose ?? (c.host || c.container ? 'doctor' : 'lint'),
+    },
+  );
+  if (c.host) snapshot.host = c.host;
+  if (c.container) snapshot.container = c.container;
+  if (c.checkpointDir) snapshot.checkpointDir = c.checkpointDir;
+  const findings = evaluate([rule], snapshot).filter((f) => f.ruleId === rule.id);
+  return { findings, dir, snapshot };
+}
+
+function relative(dir: string, file: string): string {
+  return file.startsWith(dir + path.sep) ? path.relative(dir, file) : file;
+}
+
+function describeFindings(dir: string, findings: Finding[]): string {
+  return findings.map((f) => `${relative(dir, f.location.file)}:${f.location.line}:${f.location.column} ${f.severity} ${f.message}`).join('\n');
+}
+
+async function outputOf(dir: string, snapshot: Snapshot, fixes: Fix[]): Promise<Record<string, string>> {
+  const texts = new Map<string, string>();
+  for (const d of snapshot.config?.documents ?? []) texts.set(d.path, d.text);
+  for (const f of snapshot.fstabs) if (f.text !== undefined) texts.set(f.path, f.text);
+  const out: Record<string, string> = {};
+  for (const [file, text] of texts) {
+    const groups = fixes.map((fix) => ({ fix, edits: fix.edits.filter((e) => e.file === file) }));
+    const result = applyFixes(text, groups);
+    if (result.text !== text) out[relative(dir, file)] = result.text;
+  }
+  return out;
+}
+
+export class RuleTester {
+  run(rule: Rule, cases: { valid: RuleCase[]; invalid: InvalidCase[] }): void {
+    // Every rule must show both sides: cases that fire and cases that must not.
+    test(`${rule.id} has valid and invalid cases`, () => {
+      assert.ok(cases.valid.length > 0, 'no valid case');
+      assert.ok(cases.invalid.length > 0, 'no invalid case');
+    });
+    const names = new Set<string>();
+    const label = (kind: string, c: RuleCase, i: number) => {
+      const name = `${rule.id} ${kind} #${i + 1}${c.name ? `: ${c.name}` : ''}`;
+      assert.ok(!names.has(name), `duplicate case name ${name}`);
+      names.add(name);
+      return name;
+    };
+    cases.valid.forEach((c, i) => {
+      test(label('valid', c, i), async () => {
+        const { findings, dir } = await runCase(rule, c);
+        try {
+          assert.equal(findings.length, 0, `expected no finding, got:\n${describeFindings(dir, findings)}`);
+        } finally {
+          await rm(dir, { recursive: true, force: true });
+        }
+      });
+    });
+    cases.invalid.forEach((c, i) => {
+      test(label('invalid', c, i), async () => {
+        assert.ok(c.errors.length > 0, 'an invalid case must expect at least one finding');
+        const { findings, dir, snapshot } = await runCase(rule, c);
+        try {
+          assert.equal(findings.length, c.errors.length, `expected ${c.errors.length} finding(s), got:\n${describeFindings(dir, findings)}`);
+          c.errors.forEach((want, j) => {
+            const got = findings[j];
+            if (want.file !== undefined) assert.equal(relative(dir, got.location.file), want.file, `finding ${j + 1}: file`);
+            if (want.line !== undefined) assert.equal(got.location.line, want.line, `finding ${j + 1}: line`);
+            if (want.column !== undefined) assert.equal(got.location.column, want.column, `finding ${j + 1}: column`);
+            if (want.severity !== undefined) assert.equal(got.severity, want.severity, `finding ${j + 1}: severity`);
+            if (typeof want.message === 'string') assert.equal(got.message, want.message, `finding ${j + 1}: message`);
+            else if (want.message) assert.match(got.message, want.message, `finding ${j + 1}: message`);
+          });
+          const fixes = findings.flatMap((f) => (f.fix ? [f.fix] : []));
+          if (c.output === null) assert.equal(fixes.length, 0, 'expected no fix');
+          else if (c.output !== undefined) assert.deepEqual(await outputOf(dir, snapshot, fixes), c.output, 'text after fixes');
+          const suggestions = findings.flatMap((f) => f.suggestions ?? []);
+          if (c.suggestionOutput === null) assert.equal(suggestions.length, 0, 'expected no suggestion');
+          else if (c.suggestionOutput !== undefined) assert.deepEqual(await outputOf(dir, snapshot, suggestions), c.suggestionOutput, 'text after suggestions');
+          if (c.rootfsOps !== undefined) {
+            const ops = [...fixes, ...suggestions].flatMap((f) => f.rootfsOps ?? []).map((o) => `${o.op} ${o.from} -> ${o.to}`);
+            assert.deepEqual(ops, c.rootfsOps, 'rootfs operations');
+          }
+        } finally {
+          await rm(dir, { recursive: true, force: true });
+        }
+      });
+    });
+  }
+}

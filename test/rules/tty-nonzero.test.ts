@@ -1,0 +1,34 @@
+import rule from '../../rules/tty-nonzero.js';
+import { RuleTester } from '../helpers/rule-tester.js';
+
+new RuleTester().run(rule, {
+  valid: [
+    { name: 'no tty key', config: 'lxc.uts.name = c1\n' },
+    { name: 'zero', config: 'lxc.tty.max = 0\n' },
+    { name: 'legacy zero', config: 'lxc.tty = 0\n' },
+    { name: 'reset to the default (0)', config: 'lxc.tty.max = 4\nlxc.tty.max =\n' },
+    { name: 'a commented-out line', config: '# lxc.tty.max = 4\n' },
+  ],
+  invalid: [
+    {
+      name: 'busybox template',
+      config: 'lxc.uts.name = bb\nlxc.tty.max = 5\nlxc.pty.max = 1\n',
+      errors: [{ file: 'config', line: 2, column: 1, severity: 'error', message: /lxc\.tty\.max = 5/ }],
+      output: null,
+      suggestionOutput: { config: 'lxc.uts.name = bb\nlxc.tty.max = 0\nlxc.pty.max = 1\n' },
+    },
+    {
+      name: 'legacy key, the last line wins',
+      config: 'lxc.tty = 0\n  lxc.tty   =   4\r\n',
+      errors: [{ line: 2, column: 3, message: /^lxc\.tty = 4/ }],
+      suggestionOutput: { config: 'lxc.tty = 0\n  lxc.tty   =   0\r\n' },
+    },
+    {
+      name: 'set in an included file',
+      config: 'lxc.include = common.conf\n',
+      files: { 'common.conf': 'lxc.tty.max = 2\n' },
+      errors: [{ file: 'common.conf', line: 1 }],
+      suggestionOutput: { 'common.conf': 'lxc.tty.max = 0\n' },
+    },
+  ],
+});

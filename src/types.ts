@@ -220,6 +220,12 @@ export interface HostFacts {
   euid?: number;
   /** How long each probe took, in ms, by HostFacts key. */
   timings?: Record<string, number>;
+  /**
+   * CRIU's own config files as CRIU would read them for lxc-checkpoint
+   * (/etc/criu/default.conf, ~/.criu/default.conf, $CRIU_CONFIG_FILE): the
+   * files found and the options they add, as argv (`--network-lock`, `nftables`).
+   */
+  criuConfig?: Gathered<{ files: string[]; argv: string[] }>;
 }
 
 export interface MountInfoEntry {
@@ -276,6 +282,17 @@ export interface SocketFacts {
   listening?: boolean;
 }
 
+/** The source of a bind lxc.mount.entry, as found on this host. */
+export interface BindSourceFacts {
+  /** The source as the entry names it (unescaped). */
+  source: string;
+  exists: boolean;
+  /** Its last component is a symbolic link (lstat). */
+  symlink: boolean;
+  /** What it resolves to (realpath), when it exists. */
+  realPath?: string;
+}
+
 export interface ContainerFacts {
   name: string;
   lxcpath: string;
@@ -292,6 +309,8 @@ export interface ContainerFacts {
   mountinfo: Gathered<MountInfoEntry[]>;
   processes: Gathered<ProcessFacts[]>;
   sockets: Gathered<SocketFacts[]>;
+  /** The host paths its bind lxc.mount.entry lines name (the doctor gathers them from the config). */
+  bindSources?: Gathered<BindSourceFacts[]>;
 }
 
 export interface CheckpointDirFacts {

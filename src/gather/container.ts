@@ -1,0 +1,406 @@
+/**
+ * Live facts about one container: its state and init PID (from lxc-info, or
+ * from LXC's monitor process without liblxc), and then, at once, the init's
+ * mount table, the container's processes and the sockets they hold, read
+ * from /proc through the container's own namespaces.
+ */
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { readFile, readdir, readlink, stat } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { ContainerFacts, Gathered, MountInfoEntry, ProcessFacts, SocketFacts } from '../types.js';
+import { describeError, findOnPath, run, settle } from './exec.js';
+import {
+  NETLINK_PROTOCOL_NAMES, parseCmdline, parseMountInfo, parseNetInet, parseNetNetlink, parseNetPacket, parseNetUnix,
+  parseProcStat, parseProcStatus, socketInode, statusNumbers,
+  type InetSocketEntry, type NetlinkSocketEntry, type PacketSocketEntry, type UnixSocketEntry,
+} from './procfs.js';
+
+export interface ContainerGatherOptions {
+  /** Environment for lxc-info (and the PATH it is looked up on); default process.env. */
+  env?: NodeJS.ProcessEnv;
+  timeoutMs: number;
+}
+
+/** The containers of `lxcpath`: its directories that hold a `config` file, sorted; none when lxcpath does not exist. */
+export async function listContainers(lxcpath: string): Promise<Gathered<string[]>> {
+  return settle(`containers in ${lxcpath}`, 5000, async () => {
+    let names: string[];
+    try {
+      names = await readdir(lxcpath);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return [];
+      throw err;
+    }
+    const defined = await Promise.all(names.map((n) => isFile(path.join(lxcpath, n, 'config'))));
+    return names.filter((_, i) => defined[i]).sort();
+  });
+}
+
+/** Gathers the live facts of container `name` in `lxcpath`. Never throws. */
+export async function gatherContainer(name: string, lxcpath: string, opts: ContainerGatherOptions): Promise<ContainerFacts> {
+  const configPath = path.join(lxcpath, name, 'config');
+  const [defined, lookup] = await Promise.all([
+    isFile(configPath),
+    // lxc-info has its own timeout; the margin bounds the monitor scan (a cmdline read can block on a stuck process).
+    settle(`state of container ${name}`, opts.timeoutMs + 250, () => findContainerInit(name, lxcpath, opts)),
+  ]);
+  const found: InitLookup = lookup.ok
+    ? lookup.value
+    : { state: 'UNKNOWN', initPid: null, source: 'monitor', note: lookup.reason, monitorPid: null };
+  const base = {
+    name, lxcpath, configPath, defined,
+    state: found.state,
+    initPid: found.initPid,
+    stateSource: found.source,
+    ...(found.note ? { stateNote: found.note } : {}),
+    ...(found.monitorPid !== undefined ? { monitorPid: found.monitorPid } : {}),
+  };
+  if (found.initPid === null) {
+    // A stopped container has no mounts, processes or sockets: an empty answer, not an unknown one.
+    const none = <T>(): Gathered<T[]> => found.state === 'STOPPED'
+      ? { ok: true, value: [] }
+      : { ok: false, reason: `container ${name} is ${found.state} but its init PID is unknown${found.note ? ` (${found.note})` : ''}` };
+    return { ...base, mountinfo: none(), processes: none(), sockets: none() };
+  }
+  const tree = await gatherProcessTree(found.initPid, opts);
+  return { ...base, ...tree };
+}
+
+// ---------------------------------------------------------------------------
+// State and init PID
+
+export interface InitLookup {
+  /** LXC's state name (RUNNING, STOPPED, FROZEN...), UNKNOWN when it cannot be told. */
+  state: string;
+  initPid: number | null;
+  source: 'lxc-info' | 'monitor';
+  note?: string;
+  monitorPid?: number | null;
+}
+
+/**
+ * `lxc-info -s -p -H` output. With two filters it prints `State:  RUNNING`
+ * and `PID:  1234` lines (PID only while running); with one, the bare value.
+ */
+export function parseLxcInfo(stdout: string): { state?: string; pid?: number } {
+  const result: { state?: string; pid?: number } = {};
+  for (const line of stdout.split('\n').map((l) => l.trim()).filter((l) => l !== '')) {
+    const m = /^(State|PID):\s*(\S+)$/.exec(line);
+    if (m && m[1] === 'State') result.state = m[2];
+    else if (m && m[1] === 'PID' && /^\d+$/.test(m[2])) result.pid = Number(m[2]);
+    else if (/^\d+$/.test(line)) result.pid = Number(line);
+    else if (/^[A-Z]+$/.test(line)) result.state = line;
+  }
+  return result;
+}
+
+/**
+ * State and init PID: lxc-info when it is on PATH and answers; otherwise
+ * LXC's monitor process `[lxc monitor] LXCPATH NAME`, whose child is init.
+ */
+export async function findContainerInit(name: string, lxcpath: string, opts: ContainerGatherOptions): Promise<InitLookup> {
+  const env = opts.env ?? process.env;
+  const lxcInfo = await findOnPath('lxc-info', env);
+  let note: string;
+  if (lxcInfo) {
+    const r = await run(lxcInfo, ['-P', lxcpath, '-n', name, '-s', '-p', '-H'], { env, timeoutMs: opts.timeoutMs });
+    const info = parseLxcInfo(r.stdout);
+    if (r.ok && info.state) {
+      return { state: info.state, initPid: info.pid ?? null, source: 'lxc-info' };
+    }
+    const said = r.stderr.trim().split('\n')[0];
+    note = `lxc-info: ${said || r.reason || 'no state in its output'}`;
+  } else {
+    note = 'lxc-info is not on PATH';
+  }
+  const monitor = await findMonitor(name, lxcpath);
+  if (!monitor) return { state: 'STOPPED', initPid: null, source: 'monitor', note, monitorPid: null };
+  if (monitor.initPid === null) {
+    return { state: 'UNKNOWN', initPid: null, source: 'monitor', note: `${note}; monitor process ${monitor.monitorPid} has no child`, monitorPid: monitor.monitorPid };
+  }
+  return { state: 'RUNNING', initPid: monitor.initPid, source: 'monitor', note, monitorPid: monitor.monitorPid };
+}
+
+/** The process title LXC gives a container's monitor. */
+export function monitorTitle(name: string, lxcpath: string): string {
+  return `[lxc monitor] ${lxcpath.replace(/\/+$/, '') || '/'} ${name}`;
+}
+
+/**
+ * Finds `[lxc monitor] LXCPATH NAME` among all processes and its child, the
+ * container's init (a child in a new pid namespace, i.e. PID 1 there, when
+ * there are several).
+ */
+export async function findMonitor(name: string, lxcpath: string): Promise<{ monitorPid: number; initPid: number | null } | null> {
+  const title = monitorTitle(name, lxcpath);
+  const pids = listPids();
+  const cmdlines = await Promise.all(pids.map((pid) => readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')));
+  const index = cmdlines.findIndex((c) => parseCmdline(c).join(' ').trim() === title);
+  if (index < 0) return null;
+  const monitorPid = pids[index];
+  const children = await childrenOf(monitorPid, pids);
+  if (children.length === 0) return { monitorPid, initPid: null };
+  if (children.length === 1) return { monitorPid, initPid: children[0] };
+  const nspids = await Promise.all(children.map((pid) => readFile(`/proc/${pid}/status`, 'utf8').then(
+    (t) => statusNumbers(parseProcStatus(t), 'NSpid'), () => [] as number[])));
+  const init = children.find((_, i) => nspids[i].length > 1 && nspids[i][nspids[i].length - 1] === 1);
+  return { monitorPid, initPid: init ?? children[0] };
+}
+
+async function childrenOf(pid: number, allPids: number[]): Promise<number[]> {
+  try {
+    // Needs CONFIG_PROC_CHILDREN; lists the children of this thread (the monitor is single-threaded when it forks init).
+    const text = await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8');
+    return text.trim().split(/\s+/).filter((t) => t !== '').map(Number);
+  } catch {
+    const stats = readStats(allPids);
+    return [...stats.values()].filter((s) => s.ppid === pid).map((s) => s.pid).sort((a, b) => a - b);
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Processes, mounts, sockets
+
+export interface ProcessTreeFacts {
+  mountinfo: Gathered<MountInfoEntry[]>;
+  processes: Gathered<ProcessFacts[]>;
+  sockets: Gathered<SocketFacts[]>;
+}
+
+/**
+ * The mounts, processes and sockets of the tree rooted at `initPid`.
+ * Processes: init and its descendants, plus, when init has a pid namespace of
+ * its own, every other process in that namespace (e.g. lxc-attach'ed ones,
+ * whose parent is outside). Sockets: each socket fd of those processes,
+ * described from the tables of the network namespace the process is in.
+ */
+export async function gatherProcessTree(initPid: number, opts: { timeoutMs: number }): Promise<ProcessTreeFacts> {
+  const members = scanMembers(initPid);
+  const [mountinfo, processes, sockets] = await Promise.all([
+    settle(`mount table of PID ${initPid}`, opts.timeoutMs, async () => parseMountInfo(await readFile(`/proc/${initPid}/mountinfo`, 'utf8'))),
+    settle(`processes of PID ${initPid}`, opts.timeoutMs, async () => (await members).map((m) => m.process)),
+    settle(`sockets of PID ${initPid}`, opts.timeoutMs, async () => describeSockets(await members)),
+  ]);
+  return { mountinfo, processes, sockets };
+}
+
+interface Member {
+  process: ProcessFacts;
+  /** Socket fds: fd number -> socket inode. */
+  socketFds: { fd: number; inode: number }[];
+}
+
+// The whole-/proc scans read synchronously: a few µs per file against tens of
+// µs through the thread pool, and stat and ns links never wait on a process's
+// memory (cmdline can, so it is read asynchronously, under a timeout).
+
+function listPids(): number[] {
+  return readdirSync('/proc').filter((n) => /^\d+$/.test(n)).map(Number).sort((a, b) => a - b);
+}
+
+function readStats(pids: number[]): Map<number, ReturnType<typeof parseProcStat>> {
+  const map = new Map<number, ReturnType<typeof parseProcStat>>();
+  for (const pid of pids) {
+    try {
+      const s = parseProcStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+      map.set(s.pid, s);
+    } catch {
+      /* exited since the listing */
+    }
+  }
+  return map;
+}
+
+function readlinkOrNull(p: string): string | null {
+  try {
+    return readlinkSync(p);
+  } catch {
+    return null;
+  }
+}
+
+async function scanMembers(initPid: number): Promise<Member[]> {
+  const initPidns = await readlink(`/proc/${initPid}/ns/pid`).catch((err) => {
+    throw new Error(`process ${initPid} cannot be read: ${describeError(err)}`);
+  });
+  const ownPidns = await readlink('/proc/self/ns/pid');
+  const pids = listPids();
+  const stats = readStats(pids);
+  if (!stats.has(initPid)) throw new Error(`process ${initPid} is gone`);
+
+  // Descendants of init, by parent links.
+  const children = new Map<number, number[]>();
+  for (const s of stats.values()) {
+    const list = children.get(s.ppid) ?? [];
+    list.push(s.pid);
+    children.set(s.ppid, list);
+  }
+  const inTree = new Set<number>([initPid]);
+  const queue = [initPid];
+  while (queue.length) {
+    for (const child of children.get(queue.shift()!) ?? []) {
+      if (!inTree.has(child)) { inTree.add(child); queue.push(child); }
+    }
+  }
+  // Others in init's pid namespace, only when it is not ours (else that would be every host process).
+  const selected = new Set(inTree);
+  if (initPidns !== ownPidns) {
+    for (const pid of pids) if (readlinkOrNull(`/proc/${pid}/ns/pid`) === initPidns) selected.add(pid);
+  }
+
+  const members = await Promise.all([...selected].sort((a, b) => a - b).map((pid) => readMember(pid, stats.get(pid), inTree.has(pid))));
+  return members.filter((m): m is Member => m !== null);
+}
+
+/** One process's facts; null when it exited while being read. */
+async function readMember(pid: number, stat: ReturnType<typeof parseProcStat> | undefined, inTree: boolean): Promise<Member | null> {
+  const dir = `/proc/${pid}`;
+  const [status, cmdline, exe, netns, fds] = await Promise.all([
+    readFile(`${dir}/status`, 'utf8').then(parseProcStatus, () => null),
+    readFile(`${dir}/cmdline`, 'utf8').then(parseCmdline, () => [] as string[]),
+    readlink(`${dir}/exe`).catch(() => undefined),
+    readlink(`${dir}/ns/net`).catch(() => undefined),
+    readSocketFds(pid),
+  ]);
+  if (!status) return null;
+  const nspids = statusNumbers(status, 'NSpid');
+  const process: ProcessFacts = {
+    pid,
+    ...(nspids.length ? { nspid: nspids[nspids.length - 1] } : {}),
+    ppid: stat?.ppid ?? Number(status.PPid),
+    comm: stat?.comm ?? status.Name ?? '',
+    cmdline,
+    ...(exe !== undefined ? { exe } : {}),
+    inTree,
+    ...(netns !== undefined ? { netns } : {}),
+  };
+  return { process, socketFds: fds };
+}
+
+async function readSocketFds(pid: number): Promise<{ fd: number; inode: number }[]> {
+  let names: string[];
+  try {
+    names = await readdir(`/proc/${pid}/fd`);
+  } catch {
+    return [];
+  }
+  const links = await Promise.all(names.map((n) => readlink(`/proc/${pid}/fd/${n}`).catch(() => '')));
+  const result: { fd: number; inode: number }[] = [];
+  names.forEach((n, i) => {
+    const inode = socketInode(links[i]);
+    if (inode !== null) result.push({ fd: Number(n), inode });
+  });
+  return result.sort((a, b) => a.fd - b.fd);
+}
+
+/** The /proc/PID/net tables read for sockets, with the family and protocol each describes. */
+const INET_TABLES: { file: string; family: 'inet' | 'inet6'; protocol: string }[] = [
+  { file: 'tcp', family: 'inet', protocol: 'tcp' },
+  { file: 'tcp6', family: 'inet6', protocol: 'tcp' },
+  { file: 'udp', family: 'inet', protocol: 'udp' },
+  { file: 'udp6', family: 'inet6', protocol: 'udp' },
+  { file: 'udplite', family: 'inet', protocol: 'udplite' },
+  { file: 'udplite6', family: 'inet6', protocol: 'udplite' },
+  { file: 'raw', family: 'inet', protocol: 'raw' },
+  { file: 'raw6', family: 'inet6', protocol: 'raw' },
+  { file: 'icmp', family: 'inet', protocol: 'icmp' },
+  { file: 'icmp6', family: 'inet6', protocol: 'icmp' },
+];
+
+type SocketDescription = Omit<SocketFacts, 'pid' | 'fd'>;
+
+/** The kernel prints addresses as native-endian words. */
+const LITTLE_ENDIAN = os.endianness() === 'LE';
+
+/** Reads a table of /proc/PID/net; an absent table (IPv6 disabled, module not loaded) is empty. */
+async function readNetTable(pid: number, file: string): Promise<string | null> {
+  try {
+    return await readFile(`/proc/${pid}/net/${file}`, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw new Error(`/proc/${pid}/net/${file}: ${describeError(err)}`);
+  }
+}
+
+/** inode -> description, for every socket in the network namespace PID is in. */
+async function socketsOfNetns(pid: number): Promise<Map<number, SocketDescription>> {
+  const byInode = new Map<number, SocketDescription>();
+  const [netlink, packet, unix, ...inet] = await Promise.all([
+    readNetTable(pid, 'netlink'), readNetTable(pid, 'packet'), readNetTable(pid, 'unix'),
+    ...INET_TABLES.map((t) => readNetTable(pid, t.file)),
+  ]);
+  if (netlink) for (const e of parseNetNetlink(netlink)) byInode.set(e.inode, describeNetlink(e));
+  if (packet) for (const e of parseNetPacket(packet)) byInode.set(e.inode, describePacket(e));
+  if (unix) for (const e of parseNetUnix(unix)) byInode.set(e.inode, describeUnix(e));
+  INET_TABLES.forEach((t, i) => {
+    const text = inet[i];
+    if (!text) return;
+    for (const e of parseNetInet(text, t.file, LITTLE_ENDIAN)) {
+      // A socket in no table may still be listed under inode 0 (TIME_WAIT, request socks): those belong to no fd.
+      if (e.inode !== 0) byInode.set(e.inode, describeInet(e, t.family, t.protocol));
+    }
+  });
+  return byInode;
+}
+
+function describeNetlink(e: NetlinkSocketEntry): SocketDescription {
+  return {
+    family: 'netlink', protocol: String(e.protocol), protocolName: NETLINK_PROTOCOL_NAMES[e.protocol] ?? `netlink ${e.protocol}`,
+    recvQueue: e.rmem, inode: e.inode, local: String(e.portId),
+  };
+}
+
+function describePacket(e: PacketSocketEntry): SocketDescription {
+  return {
+    family: 'packet', protocol: `0x${e.proto.toString(16).padStart(4, '0')}`, type: e.type === 2 ? 'dgram' : e.type === 3 ? 'raw' : `type ${e.type}`,
+    recvQueue: e.rmem, inode: e.inode, local: `ifindex ${e.ifindex}`,
+  };
+}
+
+function describeUnix(e: UnixSocketEntry): SocketDescription {
+  return {
+    family: 'unix', protocol: 'unix', type: e.typeName, state: e.stateName, listening: e.listening, inode: e.inode,
+    ...(e.path !== undefined ? { path: e.path, local: e.path } : {}),
+  };
+}
+
+function describeInet(e: InetSocketEntry, family: 'inet' | 'inet6', protocol: string): SocketDescription {
+  const host = (ip: string) => (family === 'inet6' ? `[${ip}]` : ip);
+  // Raw sockets carry the IP protocol where the port would be.
+  const local = protocol === 'raw' ? host(e.local) : `${host(e.local)}:${e.localPort}`;
+  const remote = protocol === 'raw' ? host(e.remote) : `${host(e.remote)}:${e.remotePort}`;
+  return {
+    family, protocol, protocolName: protocol === 'raw' ? `raw ${e.localPort}` : protocol,
+    state: e.stateName, recvQueue: e.rxQueue, local, remote, inode: e.inode,
+    ...(protocol === 'tcp' ? { listening: e.stateName === 'LISTEN' } : {}),
+  };
+}
+
+async function describeSockets(members: Member[]): Promise<SocketFacts[]> {
+  // One read of the tables per network namespace, through a process that is in it.
+  const netnsReader = new Map<string, number>();
+  for (const m of members) {
+    if (m.socketFds.length === 0) continue;
+    const key = m.process.netns ?? `pid ${m.process.pid}`;
+    if (!netnsReader.has(key)) netnsReader.set(key, m.process.pid);
+  }
+  const tables = new Map<string, Map<number, SocketDescription>>();
+  await Promise.all([...netnsReader].map(async ([key, pid]) => { tables.set(key, await socketsOfNetns(pid)); }));
+
+  const sockets: SocketFacts[] = [];
+  for (const m of members) {
+    const table = tables.get(m.process.netns ?? `pid ${m.process.pid}`);
+    for (const { fd, inode } of m.socketFds) {
+      // A socket belongs to the netns it was created in, which the process may have left since.
+      const d = table?.get(inode) ?? [...tables.values()].map((t) => t.get(inode)).find((x) => x !== undefined);
+      // Not in any table: unbound and unconnected inet sockets, or families /proc does not list (AF_ALG, vsock...).
+      sockets.push({ pid: m.process.pid, fd, ...(d ?? { family: 'other', protocol: 'unknown', inode }) });
+    }
+  }
+  return sockets;
+}
+
+async function isFile(p: string): Promise<boolean> {
+  return stat(p).then((s) => s.isFile(), () => false);
+}

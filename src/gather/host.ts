@@ -1,0 +1,281 @@
+/**
+ * Live facts about the host: kernel, CRIU, the helper programs CRIU runs,
+ * cgroups, bridges, AppArmor, LXC. Every probe runs at once and settles on
+ * its own: one that fails or hangs becomes `{ ok: false, reason }`, the
+ * others still answer. The slowest probe (usually `criu check`) sets the time.
+ */
+import { readFile, readdir, stat } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { CriuFacts, Gathered, HostFacts, VersionNumber } from '../types.js';
+import { findOnPath, run, settle, type ExecResult } from './exec.js';
+import { parseCriuVersionOutput as parseCriuVersion, parseIpVersion, parseKernelRelease, parseLxcVersion } from '../criu/version.js';
+import { cgroupMounts, parseMountInfo } from './procfs.js';
+
+/**
+ * Features probed with `criu check --feature NAME` by default. Each probe is
+ * one criu process doing CRIU's whole kernel-feature detection, and they run
+ * beside `criu check`, so the list is kept to what rules use. (`--feature
+ * list` was removed from CRIU in 2016, so the names are fixed here; a name
+ * newer than the installed CRIU answers "Unknown feature" and is recorded in
+ * `unknownFeatures`.)
+ */
+export const DEFAULT_CRIU_FEATURES: readonly string[] = [
+  'network_lock_nftables', // `--network-lock nftables`, the way out when iptables-restore is missing (CRIU >= 3.16 with libnftables)
+  'move_mount_set_group', // the mount-v2 engine, whose move_mount failures need --mntns-compat-mode (CRIU >= 3.17, kernel >= 5.15)
+  'timens', // time namespaces (CRIU >= 3.14)
+  'mem_dirty_track', // what LXC probes before a pre-dump (lxc-checkpoint -p)
+];
+
+/** Programs CRIU or LXC run during a checkpoint, looked up on PATH. */
+export const HOST_TOOLS: readonly string[] = [
+  'tar', // tmpfs contents
+  'iptables-restore', // the default network lock (run by that name, not through CR_IPTABLES)
+  'ip6tables-restore', // the same, for IPv6
+  'nft', // nftables userland (CRIU's nftables lock itself uses libnftables)
+  'iptables-legacy-restore', // iptables rule C/R when CRIU is built with nftables
+  'lxc-checkpoint',
+  'lxc-info',
+];
+
+/** Environment variables that change which programs CRIU runs or which options it reads. */
+export const CRIU_ENV_VARS: readonly string[] = ['CR_IP_TOOL', 'CR_IPTABLES', 'CR_IP6TABLES', 'CRIU_CONFIG_FILE', 'PATH'];
+
+export interface HostGatherOptions {
+  env: NodeJS.ProcessEnv;
+  /** Limit for each probe (and each program it runs). */
+  timeoutMs: number;
+  /** Features for `criu check --feature`; default DEFAULT_CRIU_FEATURES. */
+  features?: readonly string[];
+  /** Where /proc and /sys are read from (tests point these at recorded trees). */
+  procDir?: string;
+  sysDir?: string;
+}
+
+/** Gathers every host fact at once. Never throws. */
+export async function gatherHost(opts: HostGatherOptions): Promise<HostFacts> {
+  const env = opts.env;
+  const proc = opts.procDir ?? '/proc';
+  const sys = opts.sysDir ?? '/sys';
+  const timings: Record<string, number> = {};
+  // The exec'd programs time out at timeoutMs themselves; the margin lets their more precise reason win.
+  const limit = opts.timeoutMs + 250;
+  const timed = <T>(key: string, what: string, probe: () => Promise<T>): Promise<Gathered<T>> => {
+    const started = performance.now();
+    return settle(what, limit, probe).finally(() => {
+      timings[key] = Math.round((performance.now() - started) * 10) / 10;
+    });
+  };
+
+  const [kernel, criu, ip, tools, cgroups, bridges, apparmor, lxc] = await Promise.all([
+    timed('kernel', 'kernel version', async () => gatherKernel()),
+    timed('criu', 'criu', () => gatherCriu(env, opts.timeoutMs, opts.features ?? DEFAULT_CRIU_FEATURES)),
+    timed('ip', 'ip tool', () => gatherIp(env, opts.timeoutMs)),
+    timed('tools', 'helper programs', () => gatherTools(env)),
+    timed('cgroups', 'cgroup mounts', () => gatherCgroups(proc)),
+    timed('bridges', 'bridges', () => gatherBridges(sys)),
+    timed('apparmor', 'AppArmor', () => gatherAppArmor(sys)),
+    timed('lxc', 'LXC', () => gatherLxc(env, opts.timeoutMs)),
+  ]);
+
+  const envFacts: Record<string, string | undefined> = {};
+  for (const key of CRIU_ENV_VARS) envFacts[key] = env[key];
+  return {
+    kernel, criu, ip, tools, cgroups, bridges, apparmor, lxc,
+    env: envFacts,
+    euid: typeof process.geteuid === 'function' ? process.geteuid() : undefined,
+    timings,
+  };
+}
+
+// ---------------------------------------------------------------------------
+
+function gatherKernel(): ValueOf<HostFacts['kernel']> {
+  const release = os.release();
+  const version = parseKernelRelease(release);
+  if (!version) throw new Error(`cannot read a version in kernel release "${release}"`);
+  return { release, version, arch: os.machine() };
+}
+
+/** First lines of a failed program's output, for a reason that says what it printed. */
+function outputExcerpt(r: ExecResult, lines = 3): string {
+  const text = `${r.stderr}\n${r.stdout}`.split('\n').map((l) => l.trim()).filter((l) => l !== '');
+  return text.length ? `: ${text.slice(0, lines).join(' | ')}` : '';
+}
+
+/** `criu --version`: `Version: 4.2` and, on git builds, `GitID: v4.2-12-gabcdef` (kept as `gitId`). */
+export function parseCriuVersionOutput(stdout: string): { version: VersionNumber; gitId?: string } | null {
+  const version = parseCriuVersion(stdout);
+  if (!version) return null;
+  const git = /^\s*GitID:\s*(\S+)/m.exec(stdout);
+  return git ? { version, gitId: git[1] } : { version };
+}
+
+/**
+ * Why criu could not answer at all (as opposed to answering "no"): the
+ * kernel-features detection it runs before every command failed, or it lacks
+ * privileges. Null when the output shows no such failure.
+ */
+export function criuCannotProbe(output: string): string | null {
+  const lines = output.split('\n').map((l) => l.trim());
+  const fatal = lines.findIndex((l) => /Could not initialize kernel features detection|Running as non-root requires|needs to have the CAP_SYS_ADMIN/.test(l));
+  if (fatal < 0) return null;
+  // "Could not initialize..." is a cascade line: the cause is the first error before it, leaving out
+  // the RLIMIT_NOFILE complaint some machines print on every run (harmless).
+  const cause = lines.slice(0, fatal).find((l) => /^Error\b/.test(l) && !/RLIMIT_NOFILE/.test(l));
+  return cause ?? lines[fatal];
+}
+
+export type FeatureAnswer = { kind: 'supported' } | { kind: 'unsupported'; detail: string } | { kind: 'unknown-feature' } | { kind: 'undetermined'; reason: string };
+
+/** Reads the answer of `criu check --feature NAME`: exit 0 ("NAME is supported"), "Unknown feature", a failure before probing, or no. */
+export function parseFeatureAnswer(r: ExecResult): FeatureAnswer {
+  const output = `${r.stdout}\n${r.stderr}`;
+  if (r.timedOut || r.exitCode === undefined) return { kind: 'undetermined', reason: r.reason };
+  if (r.exitCode === 0) return { kind: 'supported' };
+  if (/Unknown feature/.test(output)) return { kind: 'unknown-feature' };
+  const cannot = criuCannotProbe(output);
+  if (cannot) return { kind: 'undetermined', reason: cannot };
+  return { kind: 'unsupported', detail: output.trim() };
+}
+
+async function gatherCriu(env: NodeJS.ProcessEnv, timeoutMs: number, features: readonly string[]): Promise<CriuFacts | null> {
+  const criuPath = await findOnPath('criu', env);
+  if (!criuPath) return null;
+  const opts = { env, timeoutMs };
+  const [versionRun, checkRun, ...featureRuns] = await Promise.all([
+    run(criuPath, ['--version'], opts),
+    run(criuPath, ['check'], opts),
+    ...features.map((f) => run(criuPath, ['check', '--feature', f], opts)),
+  ]);
+  if (!versionRun.ok) throw new Error(`${versionRun.reason}${outputExcerpt(versionRun)}`);
+  const parsed = parseCriuVersionOutput(versionRun.stdout);
+  if (!parsed) throw new Error(`cannot read a version in the output of ${criuPath} --version: "${versionRun.stdout.trim()}"`);
+  if (checkRun.timedOut || checkRun.exitCode === undefined) throw new Error(checkRun.reason);
+
+  const facts: CriuFacts = {
+    path: criuPath,
+    version: parsed.version,
+    ...(parsed.gitId ? { gitId: parsed.gitId } : {}),
+    // "Looks good but some kernel features are missing" exits 1 as well.
+    checkOk: checkRun.exitCode === 0 && /^Looks good\.$/m.test(checkRun.stdout),
+    checkOutput: [checkRun.stdout.trim(), checkRun.stderr.trim()].filter((t) => t !== '').join('\n'),
+    checkExitCode: checkRun.exitCode,
+    features: {},
+  };
+  const unknown: string[] = [];
+  const errors: Record<string, string> = {};
+  features.forEach((name, i) => {
+    const answer = parseFeatureAnswer(featureRuns[i]);
+    if (answer.kind === 'supported') facts.features[name] = true;
+    else if (answer.kind === 'unsupported') facts.features[name] = false;
+    else if (answer.kind === 'unknown-feature') {
+      facts.features[name] = false;
+      unknown.push(name);
+    } else errors[name] = answer.reason;
+  });
+  if (unknown.length) facts.unknownFeatures = unknown;
+  if (Object.keys(errors).length) facts.featureErrors = errors;
+  return facts;
+}
+
+/** The value type of a Gathered<T>. */
+type ValueOf<G> = G extends { ok: true; value: infer T } ? T : never;
+
+async function gatherIp(env: NodeJS.ProcessEnv, timeoutMs: number): Promise<ValueOf<HostFacts['ip']>> {
+  // CRIU execvp()s getenv("CR_IP_TOOL") ?: "ip" (criu/net.c run_ip_tool).
+  const fromEnv = env.CR_IP_TOOL !== undefined && env.CR_IP_TOOL !== '';
+  const name = fromEnv ? env.CR_IP_TOOL! : 'ip';
+  const ipPath = await findOnPath(name, env);
+  if (!ipPath) return null;
+  const r = await run(ipPath, ['-V'], { env, timeoutMs });
+  if (!r.ok) throw new Error(`${r.reason}${outputExcerpt(r)}`);
+  const raw = (r.stdout.trim() || r.stderr.trim());
+  // Old iproute2 printed a date (iproute2-ss130716); the version is then inferred from it.
+  const snapshot = /iproute2-ss(\d{6})/.exec(raw)?.[1];
+  return {
+    path: ipPath,
+    version: parseIpVersion(raw),
+    raw,
+    ...(snapshot ? { snapshot } : {}),
+    ...(fromEnv ? { fromEnv: true } : {}),
+  };
+}
+
+async function gatherTools(env: NodeJS.ProcessEnv): Promise<Record<string, string | null>> {
+  const found = await Promise.all(HOST_TOOLS.map((t) => findOnPath(t, env)));
+  return Object.fromEntries(HOST_TOOLS.map((t, i) => [t, found[i]]));
+}
+
+async function gatherCgroups(proc: string): Promise<ValueOf<HostFacts['cgroups']>> {
+  const text = await readFile(path.join(proc, 'self/mountinfo'), 'utf8');
+  return cgroupMounts(parseMountInfo(text));
+}
+
+async function gatherBridges(sys: string): Promise<string[]> {
+  const netDir = path.join(sys, 'class/net');
+  const names = await readdir(netDir);
+  const isBridge = await Promise.all(names.map((n) => exists(path.join(netDir, n, 'bridge'))));
+  return names.filter((_, i) => isBridge[i]).sort();
+}
+
+async function gatherAppArmor(sys: string): Promise<{ enabled: boolean; securityfs: boolean; moduleEnabled: boolean | null }> {
+  const [securityfs, moduleEnabled] = await Promise.all([
+    // What CRIU tests (criu/lsm.c: access("/sys/kernel/security/apparmor")).
+    exists(path.join(sys, 'kernel/security/apparmor')),
+    // What LXC tests (/sys/module/apparmor/parameters/enabled == 'Y').
+    readFile(path.join(sys, 'module/apparmor/parameters/enabled'), 'utf8').then(
+      (t) => t.trim() === 'Y',
+      (err: NodeJS.ErrnoException) => {
+        if (err.code === 'ENOENT') return null;
+        throw err;
+      },
+    ),
+  ]);
+  return { enabled: securityfs, securityfs, moduleEnabled };
+}
+
+/** `lxc.lxcpath = X` from an LXC global config file (last one wins, trailing slashes dropped), or null. */
+export function lxcpathFromGlobalConfig(text: string): string | null {
+  let value: string | null = null;
+  for (const line of text.split(/\r?\n/)) {
+    const m = /^\s*lxc\.lxcpath\s*=\s*(.*?)\s*$/.exec(line);
+    if (m) value = m[1].replace(/\/+$/, '') || '/';
+  }
+  return value;
+}
+
+/** LXC's own default lxcpath: /var/lib/lxc for root, ~/.local/share/lxc otherwise (see lxc-facts §5). */
+export function defaultLxcpath(env: NodeJS.ProcessEnv, euid: number | undefined): string {
+  if (euid === 0 || euid === undefined) return '/var/lib/lxc';
+  return path.join(env.HOME ?? os.homedir(), '.local/share/lxc');
+}
+
+async function gatherLxc(env: NodeJS.ProcessEnv, timeoutMs: number): Promise<ValueOf<HostFacts['lxc']>> {
+  const [start, info, config] = await Promise.all(['lxc-start', 'lxc-info', 'lxc-config'].map((t) => findOnPath(t, env)));
+  const versionTool = start ?? info;
+  if (!versionTool && !config) return null;
+  const euid = typeof process.geteuid === 'function' ? process.geteuid() : undefined;
+  const [versionRun, configRun] = await Promise.all([
+    versionTool ? run(versionTool, ['--version'], { env, timeoutMs }) : null,
+    config ? run(config, ['lxc.lxcpath'], { env, timeoutMs }) : null,
+  ]);
+  if (versionRun && versionRun.timedOut) throw new Error(versionRun.reason);
+  const version = versionRun?.ok ? parseLxcVersion(versionRun.stdout) : null;
+  let lxcpath: string | null = configRun?.ok ? configRun.stdout.trim().replace(/\/+$/, '') || null : null;
+  let lxcpathSource: 'lxc-config' | 'default' = 'lxc-config';
+  if (!lxcpath) {
+    lxcpathSource = 'default';
+    const globalConfig = euid === 0 || euid === undefined ? '/etc/lxc/lxc.conf' : path.join(env.HOME ?? os.homedir(), '.config/lxc/lxc.conf');
+    const text = await readFile(globalConfig, 'utf8').catch(() => '');
+    lxcpath = lxcpathFromGlobalConfig(text) ?? defaultLxcpath(env, euid);
+  }
+  return { version, lxcpath, path: (versionTool ?? config)!, lxcpathSource };
+}
+
+async function exists(p: string): Promise<boolean> {
+  return stat(p).then(() => true, (err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT' || err.code === 'ENOTDIR') return false;
+    throw err;
+  });
+}

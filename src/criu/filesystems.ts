@@ -167,3 +167,23 @@ export function fsWorkarounds(fstype: string, mountpoint: string, criuVersion: V
   }
   return out;
 }
+
+/** Where distributions and LXC mount special filesystems: a hint when a log names only the mountpoint. */
+const USUAL_FSTYPE_AT: Readonly<Record<string, string>> = {
+  '/sys/fs/pstore': 'pstore',
+  '/sys/kernel/config': 'configfs',
+  '/sys/kernel/debug': 'debugfs',
+  '/sys/kernel/tracing': 'tracefs',
+  '/sys/kernel/security': 'securityfs',
+  '/sys/fs/bpf': 'bpf',
+  '/sys/fs/fuse/connections': 'fusectl',
+  '/sys/firmware/efi/efivars': 'efivarfs',
+  '/dev/mqueue': 'mqueue',
+  '/dev/hugepages': 'hugetlbfs',
+  '/proc/sys/fs/binfmt_misc': 'binfmt_misc',
+};
+
+/** The fstype usually mounted at `mountpoint`, or undefined. */
+export function usualFstypeAt(mountpoint: string): string | undefined {
+  return USUAL_FSTYPE_AT[mountpoint.replace(/\/+$/, '') || '/'];
+}

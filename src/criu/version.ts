@@ -103,9 +103,10 @@ export const IPROUTE2_MIN_FOR_CRIU = '3.6.0';
 /** `130716` → 3.10.0 (text keeps `ss130716`); dates before the oldest known snapshot → null. */
 export function iproute2SnapshotVersion(snapshot: string): VersionNumber | null {
   if (!/^\d{6}$/.test(snapshot)) return null;
+  // YYMMDD: iproute2 snapshots start in the 2000s; 9x years are 199x.
+  const fullDate = (yymmdd: string) => (Number(yymmdd.slice(0, 2)) >= 90 ? '19' : '20') + yymmdd;
   let found: { snapshot: string; version: string } | undefined;
-  // YYMMDD strings of the same century compare correctly as text.
-  for (const entry of IPROUTE2_SNAPSHOTS) if (entry.snapshot <= snapshot) found = entry;
+  for (const entry of IPROUTE2_SNAPSHOTS) if (fullDate(entry.snapshot) <= fullDate(snapshot)) found = entry;
   if (!found) return null;
   const v = parseVersion(found.version)!;
   return { ...v, text: `ss${snapshot}` };

@@ -1,0 +1,51 @@
+/**
+ * `criu check` and `criu check --feature NAME` output (team notes,
+ * criu-facts.md §5). Exit code 0 only for "Looks good."; "Looks good but
+ * some kernel features are missing" and every failure exit 1. The doctor's
+ * gatherer runs the command; this reads what it printed.
+ */
+import { parseCriuLog } from './log-lines.js';
+import { diagnoseLine, findRootError, type CriuLogDiagnosis } from './log.js';
+
+export type CriuCheckVerdict = 'looks-good' | 'looks-good-but' | 'failed';
+
+export interface CriuCheckResult {
+  verdict: CriuCheckVerdict;
+  /** True only for "Looks good." with exit code 0 (or no exit code given). */
+  ok: boolean;
+  /** Error and warning lines CRIU printed, noise excluded. */
+  problems: string[];
+  /** Why it failed, for `failed` (and for `looks-good-but` when an error line says). */
+  diagnosis?: CriuLogDiagnosis;
+}
+
+/** stdout and stderr of `criu check [--extra|--all]`, in any order, and its exit code when known. */
+export function parseCriuCheckOutput(output: string, exitCode?: number): CriuCheckResult {
+  const log = parseCriuLog(output);
+  const problems = log.lines
+    .filter((l) => (l.level === 'error' || l.level === 'warn') && !/rlimit: Can't setup RLIMIT_NOFILE for self/.test(l.message))
+    .map((l) => l.message);
+  const goodBut = /Looks good but/.test(output);
+  const good = !goodBut && /^\s*Looks good\.\s*$/m.test(output);
+  const verdict: CriuCheckVerdict = goodBut ? 'looks-good-but' : good && (exitCode === undefined || exitCode === 0) ? 'looks-good' : 'failed';
+  const root = verdict === 'looks-good' ? undefined : findRootError(log);
+  return {
+    verdict,
+    ok: verdict === 'looks-good',
+    problems,
+    ...(root ? { diagnosis: diagnoseLine(log, root) } : {}),
+  };
+}
+
+export interface FeatureCheckResult {
+  supported: boolean;
+  /** The CRIU version does not know the feature name (older than the feature). */
+  unknownFeature: boolean;
+}
+
+/** `criu check --feature NAME`: `NAME is supported` and exit 0, otherwise exit 1; `Unknown feature NAME` on older CRIU. */
+export function parseFeatureCheck(feature: string, output: string, exitCode: number): FeatureCheckResult {
+  const unknownFeature = new RegExp(`Unknown feature ${feature.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`).test(output);
+  const saysSupported = new RegExp(`^\\s*${feature.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is supported\\s*$`, 'm').test(output);
+  return { supported: exitCode === 0 && saysSupported, unknownFeature };
+}

@@ -1,0 +1,206 @@
+/**
+ * Reads CRIU dump/restore logs line by line at any verbosity (team notes,
+ * criu-facts.md §0): `(SS.uuuuuu) ` timestamps from -v3 up, restore pid
+ * prefixes `%6d: ` and `pie: <pid>: `, `Error (file:line): ` / `Warn  (...)`
+ * with absolute or relative source paths, and text as users paste it
+ * (`>` quoting, leading blanks, CRLF, podman's `msg="..."` wrapping). Also
+ * LXC's own error lines around the criu log.
+ */
+import type { VersionNumber } from '../types.js';
+import { parseCriuVersionOutput } from './version.js';
+
+export interface CriuLogLine {
+  /** 1-based line number in the text given. */
+  line: number;
+  /** The line as given, without its end-of-line. */
+  raw: string;
+  level: 'error' | 'warn' | 'info';
+  origin: 'criu' | 'lxc' | 'other';
+  timestamp?: number;
+  /** Restore child pid (`  1374: `). */
+  pid?: number;
+  /** Restorer/parasite pid (`pie: 1: `). */
+  piePid?: number;
+  /** Source file as printed: `criu/tty.c`, `/usr/src/debug/criu/4.1.1+git/criu/timer.c`. */
+  file?: string;
+  sourceLine?: number;
+  /** The file's LOG_PREFIX without the colon: `tty`, `mnt`, `mnt-v2`. */
+  prefix?: string;
+  /** The message after `Error (file:line): ` (prefix included), or the line's text. */
+  message: string;
+}
+
+const QUOTE_MARKS = /^\s*(?:>\s?)+/;
+/** Unanchored: also finds lines wrapped by podman (`msg="..."`), zdtm (`b'...'`) or strace (`write(4, "...")`). */
+const CRIU_LEVEL_LINE = /(?:\((\d+\.\d+)\)\s*)?(?:(\d+):\s+)?(?:pie:\s*(\d+):\s+)?(Error|Warn)\s+\(([^()\s]+?):(\d+)\):\s?(.*)$/;
+const INFO_LINE = /^\((\d+\.\d+)\)\s*(?:(\d+):\s+)?(?:pie:\s*(\d+):\s+)?(.*)$/;
+/** Helpers CRIU forks print `Error: ...` without a source position (compat vDSO helper). */
+const BARE_ERROR = /^Error:\s+(.*)$/;
+/** lxc-checkpoint's stderr: `lxc-checkpoint: c1: criu.c: do_dump: 1124 dump failed with 1`. */
+const LXC_STDERR = /^lxc-[a-z-]+:\s+(?:[^:]+:\s+)?([\w.-]+\.c):\s+(\w+):\s+(\d+)\s+(.*)$/;
+/** LXC's log file: `lxc-checkpoint c1 20190412122351.870 ERROR    criu - criu.c:do_dump:1328 - dump failed with 1`. */
+const LXC_LOGFILE = /\b(ERROR|WARN)\s+\S+\s+-\s+([\w.-]+\.c):(\w+):(\d+)\s+-\s+(.*)$/;
+const PREFIX = /^([a-z][a-z0-9_-]*):\s/;
+
+function classify(raw: string, lineNumber: number): CriuLogLine {
+  const text = raw.replace(/\r$/, '').replace(QUOTE_MARKS, '').trim();
+  const criu = CRIU_LEVEL_LINE.exec(text);
+  if (criu) {
+    const message = criu[7]!.trim();
+    const prefix = PREFIX.exec(message)?.[1];
+    return {
+      line: lineNumber,
+      raw,
+      level: criu[4] === 'Error' ? 'error' : 'warn',
+      origin: 'criu',
+      ...(criu[1] ? { timestamp: Number(criu[1]) } : {}),
+      ...(criu[2] ? { pid: Number(criu[2]) } : {}),
+      ...(criu[3] ? { piePid: Number(criu[3]) } : {}),
+      file: criu[5]!,
+      sourceLine: Number(criu[6]),
+      ...(prefix ? { prefix } : {}),
+      message,
+    };
+  }
+  const lxcLog = LXC_LOGFILE.exec(text);
+  if (lxcLog) {
+    return { line: lineNumber, raw, level: lxcLog[1] === 'ERROR' ? 'error' : 'warn', origin: 'lxc', file: lxcLog[2]!, sourceLine: Number(lxcLog[4]), message: lxcLog[5]!.trim() };
+  }
+  const lxcErr = LXC_STDERR.exec(text);
+  if (lxcErr) return { line: lineNumber, raw, level: 'error', origin: 'lxc', file: lxcErr[1]!, sourceLine: Number(lxcErr[3]), message: lxcErr[4]!.trim() };
+  const bare = BARE_ERROR.exec(text);
+  if (bare) return { line: lineNumber, raw, level: 'error', origin: 'other', message: bare[1]!.trim() };
+  const info = INFO_LINE.exec(text);
+  if (info) {
+    const message = info[4]!.trim();
+    const prefix = PREFIX.exec(message)?.[1];
+    return {
+      line: lineNumber,
+      raw,
+      level: 'info',
+      origin: 'criu',
+      timestamp: Number(info[1]),
+      ...(info[2] ? { pid: Number(info[2]) } : {}),
+      ...(info[3] ? { piePid: Number(info[3]) } : {}),
+      ...(prefix ? { prefix } : {}),
+      message,
+    };
+  }
+  return { line: lineNumber, raw, level: 'info', origin: 'other', message: text };
+}
+
+/** True when the printed source path is `suffix` or ends with `/suffix` (distro builds print absolute paths). */
+export function sourceIs(line: CriuLogLine, suffix: string): boolean {
+  return line.file !== undefined && (line.file === suffix || line.file.endsWith('/' + suffix));
+}
+
+export type CriuLogAction = 'dump' | 'pre-dump' | 'restore';
+
+export interface ParsedCriuLog {
+  lines: CriuLogLine[];
+  action?: CriuLogAction;
+  outcome: 'failed' | 'succeeded' | 'unknown';
+  /** The `Dumping FAILED.` / `Restore finished successfully...` line. */
+  terminal?: CriuLogLine;
+  /** From the `Version: X` line CRIU logs at -v4. */
+  criuVersion?: VersionNumber;
+}
+
+const TERMINALS: readonly { pattern: RegExp; action: CriuLogAction; outcome: 'failed' | 'succeeded' }[] = [
+  { pattern: /Pre-dumping FAILED\./, action: 'pre-dump', outcome: 'failed' },
+  { pattern: /Pre-dumping finished successfully/, action: 'pre-dump', outcome: 'succeeded' },
+  { pattern: /Dumping FAILED\./, action: 'dump', outcome: 'failed' },
+  { pattern: /Dumping finished successfully/, action: 'dump', outcome: 'succeeded' },
+  { pattern: /Restoring FAILED\./, action: 'restore', outcome: 'failed' },
+  { pattern: /Restore finished successfully/, action: 'restore', outcome: 'succeeded' },
+];
+
+/** Lines that say which action ran when no terminal marker was pasted. */
+const ACTION_HINTS: readonly { pattern: RegExp; action: CriuLogAction }[] = [
+  { pattern: /^Dumping processes \(pid:/, action: 'dump' },
+  { pattern: /^Pre-dumping processes/, action: 'pre-dump' },
+  { pattern: /^Reading image tree|^Restoring processes|^Forking task with/, action: 'restore' },
+];
+
+export function isTerminal(line: CriuLogLine): boolean {
+  return TERMINALS.some((t) => t.pattern.test(line.message));
+}
+
+export function parseCriuLog(text: string): ParsedCriuLog {
+  const lines = text.split('\n').map((raw, i) => classify(raw.replace(/\r$/, ''), i + 1));
+  // A pasted log ending in a newline gives one empty last line; keep numbering, drop nothing.
+  let terminal: CriuLogLine | undefined;
+  let action: CriuLogAction | undefined;
+  let outcome: ParsedCriuLog['outcome'] = 'unknown';
+  for (const l of lines) {
+    const t = TERMINALS.find((x) => x.pattern.test(l.message));
+    if (t) {
+      terminal = l;
+      action = t.action;
+      outcome = t.outcome;
+    }
+  }
+  if (!action) {
+    for (const l of lines) {
+      const hint = ACTION_HINTS.find((h) => h.pattern.test(l.message));
+      if (hint) {
+        action = hint.action;
+        break;
+      }
+    }
+  }
+  let criuVersion: VersionNumber | undefined;
+  for (const l of lines) {
+    if (/^Version:\s/.test(l.message)) {
+      criuVersion = parseCriuVersionOutput(l.message) ?? undefined;
+      break;
+    }
+  }
+  return { lines, outcome, ...(action ? { action } : {}), ...(terminal ? { terminal } : {}), ...(criuVersion ? { criuVersion } : {}) };
+}
+
+/** Harmless on the machines ctcr runs on; never the cause. */
+export const NOISE_PATTERNS: readonly RegExp[] = [
+  /rlimit: Can't setup RLIMIT_NOFILE for self/,
+  /Can't keep kdat cache/,
+  /ERROR -2 reported by netlink/,
+];
+
+/** Consequences of an earlier error (criu-facts.md §0, plus CRIU's own follow-ups): the cause is above them. */
+export const CASCADE_PATTERNS: readonly RegExp[] = [
+  /Dump files \(pid: \d+\) failed/,
+  /Collect mappings \(pid: \d+\) failed/,
+  /Can't infect \(pid: \d+\) with parasite/,
+  /Dump core \(pid: \d+\) failed|Dump core .*failed/,
+  /Unable to open fd=\d+ id=/,
+  /A few mount points can't be mounted/,
+  /\d+ killed by signal \d+/,
+  /\d+ exited, status=\d+/,
+  /^exited, status=-?\d+/,
+  /Killing processes because of failure on restore/,
+  /Could not initialize kernel features detection/,
+  /failed when initializing kerndat/,
+  /Failed to fill (?:self|compat) vdso symtable/,
+  /Failed to mmap compatible vdso with helper process/,
+  /Compat vdso helper (?:exited|failed)/,
+  /Can't make \w+ id/,
+  /Can't inject syscall blob/,
+  /munmap for remote map/,
+  /Can't open \d+'s mapfile link/,
+  /Failed to switch restore stage/,
+  /Can't create net_ns/,
+  /Can't wait or bad status/,
+  /Can't open master pty/,
+  /irmap: Can't stat /,
+  // LXD's and LXC's wrapping of criu's failure
+  /^(?:snapshot|migration) (?:dump|restore) failed/,
+  /dump failed with \d+|restore failed with \d+|criu output:|Checkpointing \S+ failed|Restoring \S+ failed/,
+];
+
+export function isNoise(line: CriuLogLine): boolean {
+  return NOISE_PATTERNS.some((p) => p.test(line.message));
+}
+
+export function isCascade(line: CriuLogLine): boolean {
+  return CASCADE_PATTERNS.some((p) => p.test(line.message));
+}

@@ -1,0 +1,126 @@
+/**
+ * `ctcr explain`: finds the root error of a CRIU dump/restore log (not the
+ * cascade after it) and maps it to a diagnosis with the rule id the doctor
+ * uses for the same problem.
+ */
+import type { Severity, VersionNumber } from '../types.js';
+import { isCascade, isNoise, isTerminal, parseCriuLog, type CriuLogAction, type CriuLogLine, type ParsedCriuLog } from './log-lines.js';
+import { matchSignature } from './log-signatures.js';
+
+export interface CriuLogDiagnosis {
+  ruleId: string;
+  severity: Severity;
+  message: string;
+  fix: string;
+  /** 1-based line of the root error in the text given. */
+  line: number;
+  /** That line, without quoting marks and surrounding blanks. */
+  excerpt: string;
+  /** CRIU options that work around it, when an option does. */
+  criuOptions?: string[];
+}
+
+export interface CriuLogExplanation {
+  action?: CriuLogAction;
+  outcome: ParsedCriuLog['outcome'];
+  criuVersion?: VersionNumber;
+  /** The line with `Dumping FAILED.`, `Restore finished successfully...`. */
+  terminalLine?: number;
+  root?: CriuLogLine;
+  /** Empty for a successful log; otherwise the root cause first. */
+  diagnoses: CriuLogDiagnosis[];
+}
+
+const KERNEL_FEATURES_FAILED = /Could not initialize kernel features detection/;
+const HELPER_EXITED = /^exited, status=(-?\d+)/;
+
+function excerptOf(line: CriuLogLine): string {
+  const text = line.raw.replace(/^\s*(?:>\s?)+/, '').trim();
+  return text.length > 400 ? text.slice(0, 397) + '...' : text;
+}
+
+/**
+ * The line that caused the failure: the first error that is neither noise
+ * nor a known consequence of another; failing that, the first consequence
+ * (for `Could not initialize kernel features detection.`, the line before
+ * it). Lines without CRIU's `Error (...)` form count when they carry a
+ * known error message (excerpts quoted without it).
+ */
+export function findRootError(log: ParsedCriuLog): CriuLogLine | undefined {
+  let firstWeak: CriuLogLine | undefined;
+  let kernelFeatures: CriuLogLine | undefined;
+  for (const line of log.lines) {
+    if (isTerminal(line) || isNoise(line)) continue;
+    const isError = line.level === 'error' || (line.origin === 'other' && line.message !== '' && matchSignature(line.message) !== undefined);
+    if (!isError) continue;
+    // A bare `Error: ...` is a helper's (compat vDSO) or a wrapper's (LXD's "Error: snapshot dump failed"): strong only when known.
+    const unknownBare = line.origin === 'other' && matchSignature(line.message) === undefined;
+    if (!isCascade(line) && !unknownBare) return line;
+    firstWeak ??= line;
+    if (KERNEL_FEATURES_FAILED.test(line.message)) kernelFeatures ??= line;
+  }
+  if (kernelFeatures) {
+    const before = log.lines
+      .slice(0, kernelFeatures.line - 1)
+      .reverse()
+      .find((l) => l.message !== '' && !isNoise(l));
+    if (before) return before;
+  }
+  return firstWeak;
+}
+
+/** For `exited, status=N`: the helper's own output just above (a line that is not CRIU's). */
+function helperOutputBefore(log: ParsedCriuLog, line: CriuLogLine): CriuLogLine | undefined {
+  for (let i = line.line - 2; i >= 0 && i >= line.line - 6; i--) {
+    const l = log.lines[i]!;
+    if (l.origin === 'other' && l.message !== '') return l;
+    if (l.origin === 'criu' && l.level !== 'info') return undefined;
+  }
+  return undefined;
+}
+
+export function diagnoseLine(log: ParsedCriuLog, root: CriuLogLine): CriuLogDiagnosis {
+  const base = { severity: 'error' as Severity, line: root.line, excerpt: excerptOf(root) };
+  const found = matchSignature(root.message);
+  if (found) {
+    const r = found.signature.explain(found.match, { log, root });
+    return {
+      ...base,
+      ruleId: r.ruleId ?? found.signature.ruleId,
+      ...(r.severity ? { severity: r.severity } : {}),
+      message: r.message,
+      fix: r.fix,
+      ...(r.criuOptions ? { criuOptions: r.criuOptions } : {}),
+    };
+  }
+  if (isTerminal(root)) {
+    return {
+      ...base,
+      ruleId: 'criu-error',
+      message: `CRIU failed without logging the cause (${root.message})`,
+      fix: 'Run it again with -v4 and -o FILE (lxc-checkpoint -v) and explain that log.',
+    };
+  }
+  const helper = HELPER_EXITED.test(root.message) ? helperOutputBefore(log, root) : undefined;
+  return {
+    ...base,
+    ruleId: 'criu-error',
+    message: helper ? `a program CRIU ran failed (${root.message}): ${helper.message}` : `CRIU failed: ${root.message}`,
+    fix: "ctcr knows no fix for this message; search it in CRIU's issues (https://github.com/checkpoint-restore/criu/issues) and look at the -v4 log lines above it.",
+  };
+}
+
+/** Explains a log (full, or an excerpt as pasted). A successful log gives no diagnoses. */
+export function explainCriuLog(text: string): CriuLogExplanation {
+  const log = parseCriuLog(text);
+  const head = {
+    ...(log.action ? { action: log.action } : {}),
+    outcome: log.outcome,
+    ...(log.criuVersion ? { criuVersion: log.criuVersion } : {}),
+    ...(log.terminal ? { terminalLine: log.terminal.line } : {}),
+  };
+  if (log.outcome === 'succeeded') return { ...head, diagnoses: [] };
+  const root = findRootError(log) ?? (log.outcome === 'failed' ? log.terminal : undefined);
+  if (!root) return { ...head, diagnoses: [] };
+  return { ...head, root, diagnoses: [diagnoseLine(log, root)] };
+}

@@ -1,0 +1,212 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { explainCriuLog, findRootError } from '../../src/criu/log.js';
+import { parseCriuLog } from '../../src/criu/log-lines.js';
+import { LOG_RULE_IDS, LOG_SIGNATURES, matchSignature } from '../../src/criu/log-signatures.js';
+
+const RLIMIT = "Error (criu/util.c:1534): rlimit: Can't setup RLIMIT_NOFILE for self: Operation not permitted";
+
+function diagnose(text: string) {
+  const d = explainCriuLog(text).diagnoses;
+  assert.equal(d.length, 1, `one diagnosis for:\n${text}`);
+  return d[0]!;
+}
+
+test('the RLIMIT line is never the root, even when it comes first', () => {
+  const d = diagnose(`${RLIMIT}\nError (criu/sk-netlink.c:77): netlink: The socket has data to read\nError (criu/cr-dump.c:2128): Dumping FAILED.`);
+  assert.equal(d.ruleId, 'netlink-pending-data');
+  assert.equal(d.line, 2);
+  assert.equal(d.excerpt, 'Error (criu/sk-netlink.c:77): netlink: The socket has data to read');
+});
+
+test('a log with only noise and no failure has nothing to diagnose', () => {
+  assert.deepEqual(explainCriuLog(`${RLIMIT}\nLooks good.\n`).diagnoses, []);
+});
+
+test('a successful log has nothing to diagnose even with error lines in it', () => {
+  const e = explainCriuLog(`Error (criu/util.c:643): exited, status=4\n(00.2) Dumping finished successfully`);
+  assert.equal(e.outcome, 'succeeded');
+  assert.deepEqual(e.diagnoses, []);
+  assert.equal(e.root, undefined);
+});
+
+test('the cascade after the root is skipped; the root is first', () => {
+  const text = [
+    "(00.011691) Error (criu/proc_parse.c:479): Unknown shit 600 (anon_inode:[io_uring])",
+    "(00.011697) Error (criu/proc_parse.c:707): Can't open 170650's mapfile link 7fa5f2385000: No such device or address",
+    '(00.011699) Error (criu/cr-dump.c:1570): Collect mappings (pid: 170650) failed with -1',
+  ].join('\n');
+  assert.equal(diagnose(text).ruleId, 'io-uring');
+});
+
+test('when only cascade lines are present, the first of them is reported', () => {
+  const d = diagnose('Error (criu/cr-dump.c:1681): Dump files (pid: 873) failed with -1\nError (criu/cr-dump.c:2111): Dumping FAILED.');
+  assert.equal(d.ruleId, 'criu-error');
+  assert.equal(d.line, 1);
+});
+
+test('"Could not initialize kernel features detection." points at the line before it', () => {
+  const text = "Error (criu/cr-dump.c:9): something we do not know about\nError (criu/crtools.c:280): Could not initialize kernel features detection.";
+  // The unknown line is itself the root (not cascade): first strong error wins.
+  assert.equal(diagnose(text).line, 1);
+  const onlyCascade = 'Some helper said: boom\nError (criu/crtools.c:280): Could not initialize kernel features detection.';
+  const root = findRootError(parseCriuLog(onlyCascade));
+  assert.equal(root?.line, 1);
+  assert.equal(root?.message, 'Some helper said: boom');
+});
+
+test("other tools' output does not pass for criu's errors", () => {
+  const text = "iptables-restore: invalid option -- 'w'\nip6tables-restore: invalid option -- 'w'\nError (criu/tty.c:2306): tty: Unable to find a master for /3";
+  assert.equal(diagnose(text).line, 3);
+});
+
+test('a known message without the Error (...) frame still counts', () => {
+  const d = diagnose('tty: Unable to find a master for /4');
+  assert.equal(d.ruleId, 'tty-nonzero');
+  assert.equal(d.line, 1);
+});
+
+test('only the failure marker: criu-error that asks for -v4', () => {
+  const d = diagnose('(00.060114) Error (criu/cr-dump.c:2128): Dumping FAILED.');
+  assert.equal(d.ruleId, 'criu-error');
+  assert.match(d.fix, /-v4/);
+});
+
+test('an unknown error quotes the line', () => {
+  const d = diagnose("Error (criu/files-reg.c:1189): Can't link dev/null.cr.1.ghost -> dev/null: File exists\nError (criu/cr-restore.c:1946): Restoring FAILED.");
+  assert.equal(d.ruleId, 'criu-error');
+  assert.match(d.message, /Can't link dev\/null\.cr\.1\.ghost/);
+});
+
+test('tty vs console is decided from the -v4 mount list when present', () => {
+  const mounts = (root: string, at: string) => `(00.1) \ttype devpts source devpts mnt_id 506 s_dev 0x4d ${root} @ ${at} flags 0x20000a options gid=5\n`;
+  assert.equal(diagnose(mounts('/0', './dev/console') + 'Error (criu/tty.c:2399): tty: Unable to find a master for /0').ruleId, 'console-enabled');
+  const tty = diagnose(mounts('/2', './dev/tty3') + 'Error (criu/tty.c:2399): tty: Unable to find a master for /2');
+  assert.equal(tty.ruleId, 'tty-nonzero');
+  assert.match(tty.message, /\/dev\/tty3/);
+});
+
+test('unsupported-filesystem names the fstype from the mount list and suggests --enable-fs only when it helps', () => {
+  const withList = (fstype: string) =>
+    `(00.1) \ttype ${fstype} source x mnt_id 77 s_dev 0x23 / @ ./mnt/x flags 0x0 options \n(00.2) Error (criu/mount.c:724): mnt: FS mnt ./mnt/x dev 0x23 root / unsupported id 77`;
+  const bpf = diagnose(withList('bpf'));
+  assert.deepEqual(bpf.criuOptions, ['--enable-fs', 'bpf']);
+  assert.match(bpf.message, /^\/mnt\/x is a bpf mount/);
+  const btrfs = diagnose(withList('btrfs'));
+  assert.deepEqual(btrfs.criuOptions, ['--external', 'mnt[/mnt/x]:ext-mnt-x']);
+  assert.doesNotMatch(btrfs.fix, /--enable-fs/);
+});
+
+test('execvp failures: network-lock tools vs other tools', () => {
+  assert.equal(diagnose('Error (criu/util.c:693): execvp("nft", ...) failed: No such file or directory').ruleId, 'network-lock-unavailable');
+  const tar = diagnose('Error (criu/util.c:693): execvp("tar", ...) failed: No such file or directory');
+  assert.equal(tar.ruleId, 'missing-tool');
+  assert.match(tar.fix, /tmpfs/);
+});
+
+test('ghost file size is rounded up to MiB for --ghost-limit', () => {
+  assert.deepEqual(diagnose("Error (criu/files-reg.c:1031): Can't dump ghost file /a of 1048577 size, increase limit").criuOptions, ['--ghost-limit', '2M']);
+});
+
+test('unsupported proto: MPTCP, SCTP, ICMP and others', () => {
+  assert.match(diagnose('Error (criu/sk-inet.c:137): inet: Unsupported proto 262 for socket 2f9bc5').fix, /GODEBUG=multipathtcp=0/);
+  assert.match(diagnose('Error (criu/sk-inet.c:137): inet: Unsupported proto 132 for socket 64cc').message, /SCTP/);
+  assert.match(diagnose('Error (criu/sk-inet.c:137): inet: Unsupported proto 1 for socket 6160e2').message, /4\.2/);
+  assert.match(diagnose('Error (criu/sk-inet.c:137): inet: Unsupported proto 33 for socket 1').message, /protocol 33/);
+});
+
+// One sample per message the catalogue knows: each must reach its rule id.
+const SAMPLES: [string, string][] = [
+  ['FS mnt ./sys/fs/pstore dev 0x18 root / unsupported id 35', 'unsupported-filesystem'],
+  ["mqueue isn't empty", 'unsupported-filesystem'],
+  ['failed to dump fs ./mnt/f (fuse): always fail', 'unsupported-filesystem'],
+  ["Can't dump tmpfs content", 'tmpfs-content'],
+  ["mnt: 554:./etc/hosts doesn't have a proper root mount", 'external-bind-mount'],
+  ['Mount 80 ./sys (master_id: 3 shared_id: 0) has unreachable sharing. Try --enable-external-masters.', 'external-bind-mount'],
+  ['Mount 80:./data is autodetected external mount. Try "--ext-mount-map auto" to allow them.', 'external-bind-mount'],
+  ['No mapping for 80:./data mountpoint', 'external-bind-mount'],
+  ['mnt-v2: Failed to move_mount from /lib to /tmp/.criu.mntns.x/12: Invalid argument', 'bind-mount-restore'],
+  ['The --root option is required to restore a mount namespace', 'restore-root-missing'],
+  ['tty: Unable to find a master for /4', 'tty-nonzero'],
+  ["tty: Can't obtain ptmx index: Inappropriate ioctl for device", 'dev-console-allowed'],
+  ['tty: Unable to open dev/ptmx with specified index 72', 'pty-index-busy'],
+  ['Task attached to shell terminal. Consider using --shell-job option. More details on http://criu.org/Simple_loop', 'shell-job'],
+  ['netlink: The socket has data to read', 'netlink-pending-data'],
+  ['unix: External socket is used. Consider using --ext-unix-sk option.', 'external-unix-socket'],
+  ['Connected TCP socket, consider using --tcp-established option.', 'tcp-established'],
+  ['Need to set the --tcp-close options.', 'tcp-established'],
+  ['In-flight connections can be ignored with the --skip-in-flight option.', 'tcp-in-flight'],
+  ['inet: Unsupported proto 262 for socket 2f9bc5', 'unsupported-socket'],
+  ["Can't dump corked dgram socket 1f", 'unsupported-socket'],
+  ["inet: Can't bind inet socket (id 12): Address already in use", 'port-busy'],
+  ["sockets: Can't get 1:34 opt: Operation not supported", 'criu-kernel-mismatch'],
+  ['vdso: Unexpected rt vDSO area bounds', 'criu-kernel-mismatch'],
+  ['vdso: Not all dynamic entries are present', 'criu-kernel-mismatch'],
+  ['vdso: ELF header magic mismatch', 'criu-kernel-mismatch'],
+  ["Compatible vdso's size is bigger than reserved buf", 'criu-kernel-mismatch'],
+  ["vdso: Can't find rt vDSO", 'criu-kernel-mismatch'],
+  ['Unable to create a ipv6 dgram socket: Address family not supported by protocol', 'ipv6-disabled'],
+  ['sockets: The sock diag infrastructure is incomplete.', 'sock-diag-missing'],
+  ['1 has rseq but kernel lacks get_rseq_conf feature', 'rseq-unsupported'],
+  ["seccomp: Can't fetch filter on tid_real 5 i 0: Invalid argument", 'seccomp-unsupported'],
+  ['execvp("iptables-restore", ...) failed: No such file or directory', 'network-lock-unavailable'],
+  ['net: Locking network failed: iptables-restore returned 2. This may be connected to disabled CONFIG_NETFILTER_XT_MARK kernel build config option.', 'network-lock-unavailable'],
+  ['net: CRIU was built without libnftables support', 'network-lock-unavailable'],
+  ["net: Can't restore iptables dump - no legacy version present", 'iptables-legacy-missing'],
+  ['apparmor LSM specified but apparmor not supported by kernel', 'apparmor-unavailable'],
+  ['selinux LSM specified but selinux not supported by kernel', 'selinux-unavailable'],
+  ['mismatched lsm types and lsm profile specified', 'lsm-mismatch'],
+  ['Unable to connect a transport socket: Permission denied', 'apparmor-blocks-parasite'],
+  ["Can't dump nested uts namespace for 1958", 'nested-namespace'],
+  ["Can't dump a pid namespace without the process init", 'dump-not-init'],
+  ["Can't fork for 15047: File exists", 'pid-busy'],
+  ['Pid 12 do not match expected 13', 'pid-busy'],
+  ['This process tree can only be restored in a new pid namespace.', 'new-pidns-required'],
+  ['zombie 77 (comm sh) found while seizing', 'zombie-process'],
+  ['The criu itself is within dumped tree.', 'criu-in-tree'],
+  ['Timeout reached. Try to interrupt: 0', 'dump-timeout'],
+  ['Unknown shit 600 (anon_inode:[io_uring])', 'io-uring'],
+  ["Can't dump file 17 of that type [20660] (anon anon_inode:[userfaultfd])", 'unsupported-file'],
+  ["Can't dump ghost file /tmp/x of 5242880 size, increase limit", 'ghost-file-too-big'],
+  ["Can't create link remap for /var/x. Use link-remap option.", 'link-remap'],
+  ['Some file locks are hold by dumping tasks! You can try --file-locks to dump them.', 'file-locks'],
+  ['Unresolved lock found pid 12 ino 3456', 'file-locks'],
+  ["Can't lookup mount=42 for fd=0 path=/dev/pts/3", 'external-file'],
+  ['File /usr/bin/app has bad size 10 (expect 20)', 'rootfs-changed'],
+  ["fsnotify: \tCan't dump that handle", 'inotify-irmap'],
+  ['Too big FD number to restore 1048576', 'nr-open-mismatch'],
+  ['PID 12 has uprobes vma. Consider using --allow-uprobes.', 'uprobes'],
+  ['Deprecated functionality (Rlimits) rejected.', 'deprecated-images'],
+  ["cg: Can't move 12 into cpuset/lxc/c1/cgroup.procs (-1/-1): No space left on device", 'cgroup-restore'],
+  ['Unable to freeze cgroup /sys/fs/cgroup/lxc/c1 (100000 x 100ms attempts, timeout: 10s)', 'freeze-cgroup'],
+  ["Running as non-root requires '--unprivileged'", 'criu-not-root'],
+  ["criu: unrecognized option '--namespaces'", 'criu-option'],
+  ['Option --mntns-compat-mode is only valid on restore', 'criu-option'],
+  ['Pre dump script failed with 1!', 'action-script-failed'],
+  ['please use a fresh directory for the dump directory', 'checkpoint-dir-used'],
+  ['lxc.console.path configured on source host but not target', 'console-mismatch'],
+  ['Found un-dumpable network: vlan (eth0)', 'network-type-unsupported'],
+  ['must have criu 2.0 or greater to checkpoint/restore', 'criu-too-old'],
+  ['execing criu failed, is it installed?', 'missing-tool'],
+];
+
+test('every catalogued message reaches its rule id', () => {
+  for (const [message, ruleId] of SAMPLES) {
+    assert.equal(diagnose(`(00.1) Error (criu/x.c:1): ${message}`).ruleId, ruleId, message);
+  }
+});
+
+test('every signature has a sample, and every rule id is listed', () => {
+  const used = new Set(SAMPLES.map(([m]) => matchSignature(m)?.signature));
+  LOG_SIGNATURES.forEach((s, i) => assert.ok(used.has(s), `signature #${i} (${s.ruleId} ${s.pattern}) has no sample`));
+  for (const [, ruleId] of SAMPLES) assert.ok(LOG_RULE_IDS.includes(ruleId), ruleId);
+  for (const id of LOG_RULE_IDS) assert.match(id, /^[a-z0-9]+(-[a-z0-9]+)*$/);
+});
+
+test('diagnoses carry message, fix and severity', () => {
+  for (const [message] of SAMPLES) {
+    const d = diagnose(`Error (criu/x.c:1): ${message}`);
+    assert.equal(d.severity, 'error');
+    assert.ok(d.message.length > 10 && d.fix.length > 10, message);
+  }
+});

@@ -15,7 +15,7 @@
  */
 import type { Finding, NetworkSpec, Snapshot, SocketFacts, VersionNumber } from '../types.js';
 import { networks, scalarValue } from '../config/query.js';
-import { CRIU_CONFIG_SINCE, renderCriuConfig, type CriuConfigOption } from './config-file.js';
+import { CRIU_CONFIG_SINCE, parseCriuConfig, renderCriuConfig, type CriuConfigOption } from './config-file.js';
 import { parseCriuArgv } from './legacy-command.js';
 import { findOption, optionStatus, type CriuOptionSpec } from './options.js';
 import { atLeast, formatVersion, type VersionLike } from './version.js';
@@ -32,7 +32,9 @@ export type OptionSource =
   /** The engine needs it to do the job at all (-t, -D, --root...). */
   | 'engine'
   /** The dump used it, so the restore needs it too (read from the dump's record or images). */
-  | 'dump';
+  | 'dump'
+  /** The user's own CRIU_CONFIG_FILE (set in the environment), whose options ctcr carries over. */
+  | 'user';
 
 /** How the option reaches CRIU. */
 export type OptionRoute =
@@ -77,6 +79,12 @@ export interface CriuCommand {
   logFile: string;
   /** Criu engine restore: where criu writes the restored init's PID. */
   pidFile?: string;
+  /**
+   * Criu engine restore: the program stays as the restored init's parent
+   * (KEEPER_SCRIPT); it is done when its output ends, and says criu's exit
+   * status on stdout.
+   */
+  keeper?: boolean;
 }
 
 /** What a ctcr dump records in the checkpoint directory, for the restore. */
@@ -119,7 +127,11 @@ export interface BuildInput {
   criuPath?: string;
   /** criu engine restore: suffix for generated host-side veth names (LXC uses random ones). */
   vethSuffix?: string;
-  /** Text of a CRIU_CONFIG_FILE already set in the environment, kept at the top of ctcr's (it would otherwise be replaced). */
+  /**
+   * A CRIU_CONFIG_FILE already set in the environment. ctcr's own file
+   * replaces it for the command, carrying over each of its options that is
+   * valid for this action and CRIU (a restore-only one never reaches a dump).
+   */
   inheritedConfigFile?: { path: string; text: string };
 }
 
@@ -290,6 +302,18 @@ export function buildCriuCommand(input: BuildInput): CriuCommand {
     }
   }
 
+  // --- the user's own config file --------------------------------------------------------
+  if (input.inheritedConfigFile) {
+    const where = `your CRIU_CONFIG_FILE (${input.inheritedConfigFile.path})`;
+    for (const group of optionGroups(parseCriuConfig(input.inheritedConfigFile.text))) {
+      if (!group.spec) {
+        skipped.push({ words: group.words, why: `from ${where}: ${group.name} is not a CRIU option` });
+        continue;
+      }
+      add(group.words, 'user', `from ${where}`);
+    }
+  }
+
   // --- what the facts call for --------------------------------------------------------
   const host = snapshot.host;
   const container = snapshot.container;
@@ -329,6 +353,7 @@ export function buildCriuCommand(input: BuildInput): CriuCommand {
   let args: string[];
   let configFile: string | undefined;
   let pidFile: string | undefined;
+  let keeper = false;
 
   const validate = (c: Candidate): string | undefined => {
     const value = c.words.length > 1 ? c.words[1] : /=/.test(c.words[0]!) ? c.words[0]!.split('=')[1] : undefined;
@@ -399,13 +424,11 @@ export function buildCriuCommand(input: BuildInput): CriuCommand {
       viaFile.push(c);
       planned.push({ words: c.words, route: 'config-file', source: c.source, why: c.why, ...(c.ruleId ? { ruleId: c.ruleId } : {}) });
     }
-    if (viaFile.length) {
+    // With a CRIU_CONFIG_FILE in the environment, ctcr's file always replaces it: the options valid here were carried over above.
+    if (viaFile.length || input.inheritedConfigFile) {
       const options: CriuConfigOption[] = viaFile.map((c) => configOption(c.words));
-      const header = `written by ctcr for one lxc-checkpoint ${action} of ${input.name}; removed when it ends`;
-      const own = renderCriuConfig(options, header);
-      configFile = input.inheritedConfigFile
-        ? `# from CRIU_CONFIG_FILE=${input.inheritedConfigFile.path} (set in the environment; kept)\n${input.inheritedConfigFile.text.replace(/\n?$/, '\n')}${own}`
-        : own;
+      const header = `written by ctcr for one lxc-checkpoint ${action} of ${input.name}; removed when it ends` + (input.inheritedConfigFile ? `\nreplaces CRIU_CONFIG_FILE=${input.inheritedConfigFile.path} for this command, with its options that are valid here` : '');
+      configFile = renderCriuConfig(options, header);
     }
     program = 'lxc-checkpoint';
     args = ['-P', input.lxcpath, '-n', input.name, '-D', input.dir];
@@ -434,7 +457,9 @@ export function buildCriuCommand(input: BuildInput): CriuCommand {
       const rootfs = rootfsDirectory(snapshot.config ? scalarValue(snapshot.config, 'lxc.rootfs.path') : undefined);
       if (rootfs) engineOption(['--root', rootfs], `the container's rootfs (lxc.rootfs.path), bind-mounted on itself in a private mount namespace so it is a mount point`);
       else skipped.push({ words: ['--root', '<rootfs>'], why: 'lxc.rootfs.path names no directory (only dir: rootfs are supported by --engine criu)' });
-      engineOption(['--restore-detached'], "the restored tree is re-parented to init instead of waiting on criu (CRIU's LXC page)");
+      engineOption(['--restore-detached'], "criu returns once the tree runs instead of waiting for it (CRIU's LXC page)");
+      // LXC gives the container's init a parent-death signal (SIGKILL): a restored init whose parent is criu dies when criu exits.
+      engineOption(['--restore-sibling'], "LXC sets a parent-death signal on the container's init: the restored init becomes criu's sibling, a child of ctcr's keeper process that outlives criu (LXC's monitor plays that part)");
       pidFile = `${input.dir.replace(/\/+$/, '')}/${RESTORE_PIDFILE}`;
       engineOption(['--pidfile', pidFile], "where criu writes the restored init's host PID (CRIU's LXC page)");
       const modern = atLeast(version, '2.8');
@@ -466,13 +491,16 @@ export function buildCriuCommand(input: BuildInput): CriuCommand {
       argv.push(...c.words);
       planned.push({ words: c.words, route: 'argv', source: c.source, why: c.why, ...(c.ruleId ? { ruleId: c.ruleId } : {}) });
     }
+    if (input.inheritedConfigFile) {
+      // criu would read the environment's file too: an empty one of ctcr's stands in (its valid options are on the command line).
+      configFile = renderCriuConfig([], `written by ctcr for one criu ${action} of ${input.name}; removed when it ends\nreplaces CRIU_CONFIG_FILE=${input.inheritedConfigFile.path}, whose options valid here are on the command line`);
+    }
     if (action === 'restore' && pidFile) {
-      const rootfs = argv[argv.indexOf('--root') + 1];
+      const rootIndex = argv.indexOf('--root');
       program = 'unshare';
-      // The mount namespace dies with criu; the container keeps the one CRIU restores.
-      args = rootfs && argv.includes('--root')
-        ? ['--mount', '--propagation', 'private', '--', 'sh', '-c', 'mount --bind "$1" "$1" && shift && exec "$@"', 'ctcr-restore', rootfs, criu, ...argv]
-        : ['--mount', '--propagation', 'private', '--', criu, ...argv];
+      keeper = true;
+      // A private mount namespace where the rootfs is a mount point (what --root needs); it lives as long as the keeper.
+      args = ['--mount', '--propagation', 'private', '--', 'sh', '-c', KEEPER_SCRIPT, 'ctcr-restore', rootIndex >= 0 ? argv[rootIndex + 1]! : '', pidFile, criu, ...argv];
     } else {
       program = criu;
       args = argv;
@@ -490,7 +518,31 @@ export function buildCriuCommand(input: BuildInput): CriuCommand {
     skipped,
     logFile,
     ...(pidFile ? { pidFile } : {}),
+    ...(keeper ? { keeper: true } : {}),
   };
+}
+
+/**
+ * The criu engine's restore wrapper, run by sh as `ctcr-restore ROOTFS PIDFILE criu restore ...`:
+ * makes the rootfs a mount point, runs criu, reports its exit status on
+ * stdout, then stays as the parent of the restored init (`tail --pid` waits
+ * for it) with its output closed, so the caller sees the end of the output
+ * while the container keeps a living parent.
+ */
+export const KEEPER_SCRIPT = [
+  'root="$1"; pidfile="$2"; shift 2',
+  'if [ -n "$root" ]; then mount --bind "$root" "$root" || { echo "ctcr-criu-exit 97"; exit 97; }; fi',
+  '"$@"; rc=$?',
+  'echo "ctcr-criu-exit $rc"',
+  '[ "$rc" -eq 0 ] || exit "$rc"',
+  'pid=$(cat "$pidfile")',
+  'exec tail --pid="$pid" -f /dev/null </dev/null >/dev/null 2>&1',
+].join('\n');
+
+/** The exit status line of KEEPER_SCRIPT. */
+export function keeperExitCode(stdout: string): number | undefined {
+  const m = /^ctcr-criu-exit (\d+)$/m.exec(stdout);
+  return m ? Number(m[1]) : undefined;
 }
 
 /** Options the criu engine sets from its own inputs; a finding or record giving them again is ignored. */

@@ -1,0 +1,26 @@
+/** lxc-checkpoint restores only into a stopped container. */
+import { defineRule } from '../src/rule.js';
+import { containerLocation, isRunning } from '../src/live/facts.js';
+
+export default defineRule({
+  id: 'container-running',
+  severity: 'error',
+  summary: 'A restore was asked for, but the container is running.',
+  scope: 'live',
+  docs: {
+    why: 'lxc-checkpoint -r restores a checkpoint as the container itself, so the container must be stopped: otherwise it stops with "container is already running".',
+    fix: 'Stop it first (lxc-stop -n NAME), or restore under another name on another host.',
+    reference: 'lxc src/lxc/lxccontainer.c do_lxcapi_migrate',
+  },
+  check(snapshot) {
+    const c = snapshot.container;
+    if (!c || snapshot.purpose !== 'restore' || !isRunning(c)) return [];
+    const p = c.lxcpath !== '/var/lib/lxc' ? ` -P ${c.lxcpath}` : '';
+    return [
+      {
+        message: `container ${c.name} is ${c.state}: lxc-checkpoint -r restores only into a stopped container ("container is already running"). Stop it: lxc-stop -n ${c.name}${p}`,
+        location: containerLocation(c),
+      },
+    ];
+  },
+});

@@ -1,0 +1,129 @@
+/**
+ * Mounts the config asks for whose filesystem CRIU cannot dump, judged with
+ * CRIU's own fstype table for the CRIU version in use.
+ */
+import { defineRule } from '../src/rule.js';
+import type { Fix, MountSpec, Report, Snapshot, VersionNumber } from '../src/types.js';
+import { LXC_ENABLED_FS, fsSupport, fsWorkarounds, mountCookie } from '../src/criu/filesystems.js';
+import { formatVersion } from '../src/criu/version.js';
+import { scalarValue } from '../src/config/query.js';
+import { commentOutEntry, commentOutLine, documentOf, lineSpan } from '../src/config/line-edits.js';
+import { liveUnsupportedMounts } from '../src/live/mounts.js';
+
+function criuVersionOf(snapshot: Snapshot): VersionNumber {
+  const live = snapshot.host?.criu;
+  return live?.ok && live.value ? live.value.version : snapshot.assumptions.criuVersion;
+}
+
+const isBind = (m: MountSpec) => m.options.includes('bind') || m.options.includes('rbind');
+
+/** The mountpoint as the container sees it: fstab targets may be host paths under the rootfs, or relative to it. */
+function containerPath(snapshot: Snapshot, target: string): string {
+  const rootfs = snapshot.config && scalarValue(snapshot.config, 'lxc.rootfs.path');
+  const rootDir = rootfs?.replace(/^[a-z]+:(?=\/)/, '').replace(/\/+$/, '');
+  if (rootDir && target.startsWith(rootDir + '/')) return target.slice(rootDir.length);
+  return target.startsWith('/') ? target : '/' + target;
+}
+
+/** Comment the mount line out, with a note saying why (a token of lxc.mount.auto cannot be commented out alone). */
+function commentOut(snapshot: Snapshot, mount: MountSpec, note: string): Fix[] {
+  if (mount.origin === 'auto') return [];
+  if (mount.origin === 'entry') {
+    const doc = snapshot.config && documentOf(snapshot.config, mount.entry);
+    return doc ? [{ description: `comment out line ${mount.location.line} (the mount is not made)`, edits: [commentOutEntry(doc, mount.entry, note)] }] : [];
+  }
+  const fstab = snapshot.fstabs.find((f) => f.path === mount.location.file);
+  const span = fstab?.text !== undefined ? lineSpan(fstab.text, mount.location.line) : undefined;
+  if (!fstab?.text || !span) return [];
+  return [{ description: `comment out line ${mount.location.line} of the fstab (the mount is not made)`, edits: [commentOutLine(fstab.path, fstab.text, span, note)] }];
+}
+
+const where = (m: MountSpec) =>
+  m.origin === 'auto' ? `lxc.mount.auto token ${m.fsname}` : m.origin === 'entry' ? `lxc.mount.entry '${m.entry.value}'` : `fstab line '${m.fsname} ${m.target} ${m.fstype}'`;
+
+export default defineRule({
+  id: 'unsupported-filesystem',
+  severity: 'error',
+  summary: 'A mount in the fstab, lxc.mount.entry or lxc.mount.auto has a filesystem CRIU cannot dump.',
+  scope: 'static',
+  docs: {
+    why:
+      "CRIU dumps a mount namespace mount by mount and looks each fstype up in its table (criu/filesystems.c) with an exact string compare: " +
+      "'fuse.lxcfs' is not 'fuse'. A mount at the root of a filesystem CRIU does not know (ext4, xfs, btrfs, nfs, 9p, bpf, configfs, " +
+      "efivarfs, fuse.* ...) fails the dump with \"FS mnt ... unsupported\"; plain 'fuse' always fails (\"always fail\"); pstore and mqueue " +
+      "must be empty (\"isn't empty\"); tmpfs content is dumped with tar, which must be on the host (criu-helper-missing checks that live; " +
+      "this rule does not report tmpfs). lxc-checkpoint always " +
+      "passes --enable-fs hugetlbfs --enable-fs tracefs, so those pass. Bind mounts of host paths are not dumped as filesystems: " +
+      "lxc-checkpoint marks every bind lxc.mount.entry external (--ext-mount-map /target:target), so those are fine with it (a raw criu " +
+      "dump needs --external mnt[...] or --ext-mount-map auto for them); it does not do so for bind lines of lxc.mount.fstab, which then " +
+      "rely on CRIU's auto-detection and fail with \"doesn't have a proper root mount\" when the source is not visible to CRIU.",
+    fix:
+      'Do not mount it in the container (the suggestion comments the line out with a note), or tell CRIU how to handle it: ' +
+      '--external mnt[/mountpoint]:cookie on dump and mnt[cookie]:/host/path on restore (the target must provide it), --skip-mnt /mountpoint ' +
+      '(not restored), or --enable-fs FSTYPE for a type not in CRIU\'s table (re-mounted from its source and options; unsafe for stateful ' +
+      'filesystems). For pstore and mqueue, make sure they are empty at dump time. Move fstab bind mounts to lxc.mount.entry lines.',
+    reference: 'criu/filesystems.c fstypes[], criu/mount.c validate_mounts; lxc src/lxc/criu.c exec_criu; https://criu.org/LXC',
+  },
+  check(snapshot) {
+    const version = criuVersionOf(snapshot);
+    const reports: Report[] = [];
+    for (const mount of snapshot.mounts) {
+      const mountpoint = containerPath(snapshot, mount.target);
+      if (isBind(mount)) {
+        // lxc-checkpoint maps bind lxc.mount.entry lines itself; fstab lines it does not.
+        if (mount.origin !== 'fstab') continue;
+        const cookie = mountCookie(mountpoint);
+        reports.push({
+          severity: 'warning',
+          message:
+            `${where(mount)}: a bind mount of host path ${mount.fsname} from lxc.mount.fstab, which lxc-checkpoint does not mark external ` +
+            `(it maps only lxc.mount.entry binds); the dump then relies on CRIU finding ${mount.fsname} itself and fails with "doesn't have a ` +
+            `proper root mount" when it cannot. Move it to an lxc.mount.entry line, or pass --external mnt[${mountpoint}]:${cookie} on dump and ` +
+            `--external mnt[${cookie}]:${mount.fsname} on restore`,
+          location: mount.location,
+          criuOptions: ['--external', `mnt[${mountpoint}]:${cookie}`],
+          suggestions: commentOut(snapshot, mount, `lxc-checkpoint does not mark fstab bind mounts external (unsupported-filesystem)`),
+        });
+        continue;
+      }
+      // `none`/`auto` without bind is not a filesystem to judge (LXC itself would fail to mount it).
+      if (mount.fstype === '' || mount.fstype === 'none' || mount.fstype === 'auto') continue;
+      const support = fsSupport(mount.fstype, version, { enableFs: LXC_ENABLED_FS });
+      if (support.support === 'supported' || support.support === 'content-dumped') continue;
+      if (support.support === 'must-be-empty') {
+        reports.push({
+          severity: 'warning',
+          message:
+            `${where(mount)}: CRIU dumps ${mount.fstype} at ${mountpoint} only when it is empty ("${mount.fstype} isn't empty" otherwise); ` +
+            `make sure nothing is left in it at dump time, or do not mount it`,
+          location: mount.location,
+          criuOptions: ['--skip-mnt', mountpoint],
+          suggestions: commentOut(snapshot, mount, `CRIU can dump ${mount.fstype} mounts only when empty (unsupported-filesystem)`),
+        });
+        continue;
+      }
+      const workarounds = fsWorkarounds(mount.fstype, mountpoint, version);
+      const enableFs = workarounds.find((w) => w.kind === 'enable-fs');
+      const failure =
+        support.support === 'always-fails'
+          ? `"failed to dump fs ${mountpoint} (${mount.fstype}): always fail"`
+          : `"FS mnt ${mountpoint} ... unsupported"`;
+      const options = [
+        ...(enableFs ? [`--enable-fs ${mount.fstype}`] : []),
+        `--skip-mnt ${mountpoint}`,
+        `--external mnt[${mountpoint}]:${mountCookie(mountpoint)}`,
+      ];
+      reports.push({
+        message:
+          `${where(mount)}: CRIU ${formatVersion(version)} cannot dump ${mount.fstype} mounts (${support.note}); the dump fails with ${failure}. ` +
+          `Do not mount it, or pass ${options.join(', or ')}`,
+        location: mount.location,
+        criuOptions: enableFs ? enableFs.dump : ['--skip-mnt', mountpoint],
+        suggestions: commentOut(snapshot, mount, `CRIU cannot dump ${mount.fstype} mounts (unsupported-filesystem)`),
+      });
+    }
+    // ctcr doctor: mounts of the running container that its config does not declare (src/live/mounts.ts).
+    reports.push(...liveUnsupportedMounts(snapshot));
+    return reports;
+  },
+});

@@ -1,0 +1,230 @@
+/**
+ * `ctcr checkpoint NAME -D DIR` and `ctcr restore NAME -D DIR`: the doctor
+ * first (refusing while an error remains, unless --force), then CRIU with
+ * the options the facts call for, through lxc-checkpoint (default: LXC keeps
+ * managing the container) or criu itself (--engine criu). A failure is
+ * explained from CRIU's own log, exit 3.
+ */
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Argv, CommandModule } from 'yargs';
+import type { Finding } from '../types.js';
+import { EXIT, InputError } from '../errors.js';
+import { type ReportArgs, withReportOptions, loadSettings, ruleLevels, emitReport } from './common.js';
+
+type Action = 'dump' | 'restore';
+
+interface CheckpointArgs extends ReportArgs {
+  name?: string;
+  'name-opt'?: string;
+  lxcpath?: string;
+  dir?: string;
+  engine?: 'lxc' | 'criu';
+  force?: boolean;
+  'explain-options'?: boolean;
+  'dry-run'?: boolean;
+  'leave-running'?: boolean;
+  verbose?: boolean;
+  retries?: number;
+  timeout?: number;
+}
+
+const CONTAINER_NAME = /^[A-Za-z0-9_.-]+$/;
+
+function builder(action: Action) {
+  return (y: Argv) =>
+    withReportOptions(
+      y
+        .positional('name', { type: 'string', describe: 'The container' })
+        .option('n', { alias: 'name-opt', type: 'string', describe: 'The container (as lxc-checkpoint -n)', group: 'Inputs:' })
+        .option('lxcpath', { alias: 'P', type: 'string', describe: 'Where containers live (default: lxc-config lxc.lxcpath)', group: 'Inputs:' })
+        .option('dir', { alias: 'D', type: 'string', describe: action === 'dump' ? 'Checkpoint directory (created; must not hold a checkpoint)' : 'Checkpoint directory to restore from', group: 'Inputs:' })
+        .option('engine', { choices: ['lxc', 'criu'] as const, default: 'lxc' as const, describe: 'lxc: through lxc-checkpoint (LXC keeps managing the container); criu: criu itself, as on CRIU\'s LXC page', group: 'Run:' })
+        .option('force', { type: 'boolean', describe: 'Go ahead even when the doctor finds errors (says which it overrode)', group: 'Run:' })
+        .option('explain-options', { type: 'boolean', describe: 'Print each CRIU option with the finding or fact that asked for it', group: 'Run:' })
+        .option('dry-run', { type: 'boolean', describe: 'Print the command it would run (and the CRIU config file), run nothing', group: 'Run:' })
+        .option('verbose', { alias: 'v', type: 'boolean', describe: "CRIU log level 4 (lxc-checkpoint -v): more detail in the log, a slower freeze", group: 'Run:' })
+        .option('retries', { type: 'number', default: 3, describe: 'Retries after a transient failure (netlink data pending)', group: 'Run:' })
+        .option('timeout', { type: 'number', default: 5000, describe: 'Limit for each doctor probe, ms', group: 'Run:' })
+        .option('leave-running', { type: 'boolean', hidden: action !== 'dump', describe: 'Keep the container running after the checkpoint', group: 'Run:' })
+        .example(`$0 ${action === 'dump' ? 'checkpoint' : 'restore'} web1 -D /var/tmp/web1.ckpt`, action === 'dump' ? 'check, then checkpoint web1 (it stops)' : 'restore web1 where it was checkpointed')
+        .example(`$0 ${action === 'dump' ? 'checkpoint' : 'restore'} web1 -D /var/tmp/web1.ckpt --explain-options --dry-run`, 'which CRIU options, and why; run nothing'),
+    ) as Argv<CheckpointArgs>;
+}
+
+async function handle(action: Action, args: CheckpointArgs, setExit: (code: number) => void): Promise<void> {
+  const started = performance.now();
+  const name = args.name ?? args['name-opt'];
+  if (!name) throw new InputError(`name the container: ctcr ${action === 'dump' ? 'checkpoint' : 'restore'} NAME -D DIR`);
+  if (!CONTAINER_NAME.test(name)) throw new InputError(`'${name}' is not a container name`);
+  if (!args.dir) throw new InputError('-D DIR is required: the checkpoint directory');
+  const dir = path.resolve(args.dir);
+  const engine = args.engine ?? 'lxc';
+
+  const [
+    { loadRules },
+    { resolveAssumptions },
+    { defaultLxcpath },
+    { preflight },
+    { buildCriuCommand, criuVersionOf },
+    { runCriuCommand },
+    { listImages, readDumpRecord, writeDumpRecord },
+    { progressWanted, quietProgress, terminalProgress },
+    result,
+    { logFindings, pseudoRules },
+    { VERSION },
+  ] = await Promise.all([
+    import('../engine/load-rules.js'),
+    import('../engine/assumptions.js'),
+    import('../fix/container-state.js'),
+    import('../run/preflight.js'),
+    import('../criu/command.js'),
+    import('../run/runner.js'),
+    import('../run/images.js'),
+    import('../run/progress.js'),
+    import('../run/result.js'),
+    import('../run/diagnosis.js'),
+    import('../version.js'),
+  ]);
+  const lxcpath = args.lxcpath ? path.resolve(args.lxcpath) : await defaultLxcpath();
+  const settings = await loadSettings(args, path.join(lxcpath, name));
+  const rules = await loadRules([...settings.rulesDirs, ...(args['rules-dir'] ?? []).map((d) => path.resolve(d))]);
+  const levels = ruleLevels(settings, rules);
+  const assumptions = resolveAssumptions(args['criu-version'] ?? settings.criuVersion, args['lxc-version'] ?? settings.lxcVersion);
+  const say = (line: string) => process.stderr.write(line + '\n');
+  const label = action === 'dump' ? 'checkpoint' : 'restore';
+  const progress = progressWanted(process.stderr) && !args['dry-run'] ? terminalProgress(process.stderr, `${label} ${name}`) : quietProgress(say);
+
+  try {
+    progress.phase('doctor');
+    const [checked, images, record] = await Promise.all([
+      preflight({ name, lxcpath, dir, action, env: process.env, timeoutMs: args.timeout ?? 5000, rules, levels, assumptions }),
+      action === 'restore' ? listImages(dir) : Promise.resolve([] as string[]),
+      action === 'restore' ? readDumpRecord(dir) : Promise.resolve(undefined),
+    ]);
+    const { snapshot, findings } = checked;
+    const container = snapshot.container!;
+    if (!container.defined) throw new InputError(`no container '${name}' in ${lxcpath} (-P names another lxcpath)`);
+    if (action === 'dump' && container.state !== 'RUNNING' && container.state !== 'FROZEN') {
+      throw new InputError(`container ${name} is ${container.state}: only a running container can be checkpointed`);
+    }
+    if (action === 'restore' && container.state !== 'STOPPED') {
+      throw new InputError(`container ${name} is ${container.state}: stop it before restoring (lxc-stop -n ${name})`);
+    }
+    if (action === 'restore' && !images.includes('inventory.img')) {
+      throw new InputError(`${dir} holds no checkpoint (no inventory.img)`);
+    }
+
+    const errors = findings.filter((f) => f.severity === 'error');
+    const target = { target: name, findings, verdict: (errors.length ? 'NOT READY' : 'READY') as 'READY' | 'NOT READY' };
+    if (errors.length && !args.force) {
+      progress.stop();
+      await emitReport([target], rules, args, settings);
+      say(`ctcr: not ${action === 'dump' ? 'checkpointing' : 'restoring'} ${name}: ${errors.length} error${errors.length === 1 ? ' remains' : 's remain'} (${[...new Set(errors.map((e) => e.ruleId))].join(', ')}); fix them (ctcr fix ${name} -P ${lxcpath} --suggestions applies the suggestions) or pass --force`);
+      return setExit(EXIT.findings);
+    }
+    if (errors.length) {
+      progress.note(`ctcr: --force: ${action === 'dump' ? 'checkpointing' : 'restoring'} ${name} despite ${errors.length} error${errors.length === 1 ? '' : 's'}: ${errors.map((e) => `${e.ruleId} (${e.message})`).join('; ')}`);
+    }
+
+    let inherited: { path: string; text: string } | undefined;
+    const envConfig = process.env.CRIU_CONFIG_FILE;
+    if (envConfig) {
+      try {
+        inherited = { path: envConfig, text: await readFile(envConfig, 'utf8') };
+      } catch (err) {
+        throw new InputError(`CRIU_CONFIG_FILE=${envConfig} cannot be read: ${(err as Error).message}`);
+      }
+    }
+    const criuFacts = snapshot.host?.criu.ok ? snapshot.host.criu.value : null;
+    const command = buildCriuCommand({
+      action,
+      engine,
+      criuVersion: criuVersionOf(snapshot),
+      name,
+      lxcpath,
+      dir,
+      snapshot,
+      findings,
+      images,
+      record,
+      leaveRunning: args['leave-running'],
+      verbose: Boolean(args.verbose),
+      criuPath: criuFacts?.path,
+      vethSuffix: Math.random().toString(36).slice(2, 8),
+      ...(inherited ? { inheritedConfigFile: inherited } : {}),
+    });
+
+    if (args['explain-options'] || args['dry-run']) progress.stop();
+    if (args['explain-options']) process.stdout.write(result.formatOptions(command));
+    if (args['dry-run']) {
+      process.stdout.write(result.formatDryRun(command));
+      return setExit(EXIT.ok);
+    }
+
+    if (action === 'dump') {
+      const { mkdir } = await import('node:fs/promises');
+      await mkdir(dir, { recursive: true, mode: 0o700 });
+    }
+    const outcome = await runCriuCommand({ command, env: process.env, progress, maxRetries: args.retries ?? 3 });
+    progress.stop();
+    if (!outcome.ok) {
+      const explanation = outcome.explanation!;
+      const file = outcome.explained === 'log' ? outcome.logFile : `${command.program} output`;
+      const failed = logFindings(explanation, file);
+      const last = outcome.attempts[outcome.attempts.length - 1]!.result;
+      const why = last.error ?? (last.signal ? `killed by ${last.signal}` : `exit code ${last.exitCode}`);
+      say(`ctcr: ${action} of ${name} failed (${command.program}: ${why}); CRIU's log: ${outcome.logFile}`);
+      const shown: Finding[] = failed.length
+        ? failed
+        : [{ ruleId: 'criu-error', severity: 'error', message: `${command.program} failed (${why}) and its log names no cause`, location: { file, line: 0, column: 0 } }];
+      await emitReport([{ target: name, findings: shown, notes: [`${action} failed; explained from ${outcome.explained === 'log' ? outcome.logFile : `${command.program}'s error output`}`] }], [...rules, ...pseudoRules(shown, rules)] as typeof rules, args, settings);
+      return setExit(EXIT.failed);
+    }
+    if (action === 'dump') {
+      await writeDumpRecord(dir, {
+        ctcr: VERSION,
+        engine,
+        container: { name, lxcpath },
+        criuVersion: command.criuVersion,
+        options: command.options.filter((o) => o.route !== 'lxc-checkpoint' && o.source !== 'engine').map((o) => ({ words: o.words, why: o.why, ...(o.ruleId ? { ruleId: o.ruleId } : {}) })),
+        at: new Date().toISOString(),
+      });
+    }
+    const summary = result.summarize(outcome, { action, engine, container: name, lxcpath, dir, criuVersion: command.criuVersion }, performance.now() - started, checked.durationMs);
+    if ((args.format ?? settings.format) === 'json') {
+      const { writeFile } = await import('node:fs/promises');
+      const text = JSON.stringify({ version: VERSION, result: summary, options: command.options, skipped: command.skipped, findings: findings.map((f) => ({ ruleId: f.ruleId, severity: f.severity, message: f.message })) }, null, 2) + '\n';
+      if (args.output) await writeFile(args.output, text);
+      else process.stdout.write(text);
+    } else {
+      process.stdout.write(result.formatSummaryText(summary));
+      const warnings = findings.filter((f) => f.severity === 'warning').length;
+      if (warnings && !args.quiet) say(`ctcr: the doctor had ${warnings} warning${warnings === 1 ? '' : 's'} (ctcr doctor ${name} shows them)`);
+    }
+    setExit(EXIT.ok);
+  } finally {
+    progress.stop();
+  }
+}
+
+function command(action: Action, setExit: (code: number) => void): CommandModule<object, CheckpointArgs> {
+  const verb = action === 'dump' ? 'checkpoint' : 'restore';
+  return {
+    command: `${verb} [name]`,
+    describe:
+      action === 'dump'
+        ? 'Check a running container, then checkpoint it with CRIU (the options the facts call for, each with its reason)'
+        : 'Check, then restore a checkpointed container with CRIU',
+    builder: builder(action),
+    handler: (args) => handle(action, args, setExit),
+  };
+}
+
+export function checkpointCommand(setExit: (code: number) => void): CommandModule<object, CheckpointArgs> {
+  return command('dump', setExit);
+}
+
+export function restoreCommand(setExit: (code: number) => void): CommandModule<object, CheckpointArgs> {
+  return command('restore', setExit);
+}

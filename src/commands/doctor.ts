@@ -1,0 +1,174 @@
+/**
+ * `ctcr doctor [NAME...]`: the live preflight. Gathers the host and the
+ * containers at once, runs every rule (static and live) and says, per
+ * target, READY or NOT READY with the fix for each error. Same formats and
+ * exit codes as `ctcr lint`.
+ */
+import path from 'node:path';
+import type { Argv, CommandModule } from 'yargs';
+import type { Rule, RootfsOperation, Snapshot } from '../types.js';
+import type { RuleLevels } from '../engine/evaluate.js';
+import type { Inspection } from '../engine/inspect.js';
+import type { Settings } from '../engine/settings.js';
+import type { TargetResult } from '../report/types.js';
+import { EXIT, InputError } from '../errors.js';
+import { type ReportArgs, withReportOptions, loadSettings, ruleLevels, emitReport } from './common.js';
+import { type FixFlags, withFixOptions } from './fix.js';
+
+interface DoctorArgs extends ReportArgs, FixFlags {
+  names: string[];
+  name?: string[];
+  lxcpath?: string;
+  'checkpoint-dir'?: string;
+  restore?: boolean;
+  timeout: number;
+  fix?: boolean;
+  'fix-dry-run'?: boolean;
+}
+
+interface DoctorContext {
+  rules: readonly Rule[];
+  levels: RuleLevels;
+  settings: Settings;
+  timeoutMs: number;
+}
+
+const say = (line: string) => process.stderr.write(`ctcr doctor: ${line}\n`);
+
+/**
+ * `--fix`: the fixer's loop over each container, re-reading its files with
+ * the fixes laid over them and judging them with the same live facts (the
+ * host paths of bind mounts are looked up again: a fix changes them).
+ */
+async function fixAndJudge(inspection: Inspection, ctx: DoctorContext, args: DoctorArgs): Promise<{ results: TargetResult[]; diff?: string }> {
+  const [{ fixSubjects, lintPassOf }, { simulateRootfsOps }, { formatFixSummary }, { interruptedRuns }, { gatherStatic }, { gatherBindSources }, doctor, { rootfsPathsOf }, { isRunning }] =
+    await Promise.all([
+      import('../fix/engine.js'),
+      import('../fix/plan.js'),
+      import('../fix/summary.js'),
+      import('../fix/write.js'),
+      import('../gather/static.js'),
+      import('../gather/doctor-probes.js'),
+      import('../engine/doctor.js'),
+      import('../engine/lint.js'),
+      import('../live/facts.js'),
+    ]);
+  const dryRun = Boolean(args['dry-run'] || args['fix-dry-run']);
+  for (const run of await interruptedRuns({ tidy: !dryRun })) {
+    say(`note: run ${run.runId} was interrupted (process ${run.pid} ended before it finished); ctcr fix --undo ${run.runId} puts back what it changed`);
+  }
+  const selection = { suggestions: Boolean(args.suggestions), rules: args.rule ?? [] };
+  const known = new Set([...ctx.rules.map((r) => r.id), 'unused-suppression']);
+  for (const id of selection.rules) if (!known.has(id)) throw new InputError(`--rule ${id}: no such rule (ctcr rules lists them)`);
+  const rootfsPaths = rootfsPathsOf(ctx.rules);
+  const subjects = inspection.containers.map((base) => {
+    const container = base.container!;
+    return {
+      label: base.target,
+      ...(isRunning(container) ? { running: { name: container.name, lxcpath: container.lxcpath } } : {}),
+      lint: async (overlay: { texts: ReadonlyMap<string, string>; rootfsOps: readonly RootfsOperation[] }) => {
+        const files = await gatherStatic(
+          { label: base.target, configPath: container.configPath, expectRootfs: true },
+          { rootfsPaths, assumptions: base.assumptions, purpose: base.purpose, overlay: overlay.texts },
+        );
+        if (files.rootfs) files.rootfs = simulateRootfsOps(files.rootfs, overlay.rootfsOps);
+        const bindSources = await gatherBindSources(files.mounts, ctx.timeoutMs);
+        const snapshot: Snapshot = { ...files, host: base.host, container: { ...container, bindSources }, ...(base.checkpointDir ? { checkpointDir: base.checkpointDir } : {}) };
+        return lintPassOf(snapshot, doctor.containerFindings(ctx.rules, snapshot, ctx.levels));
+      },
+    };
+  });
+  const outcome = await fixSubjects(subjects, { selection, dryRun, argv: process.argv.slice(2), note: (l) => say(l) });
+  for (const line of formatFixSummary(outcome, selection, process.cwd())) process.stderr.write(line + '\n');
+  const host: TargetResult = { target: 'host', findings: doctor.doctorFindings(ctx.rules, inspection.host, ctx.levels), notes: doctor.hostNotes(inspection.host) };
+  const containers = outcome.subjects.map((o, i) => ({ ...o.result, notes: [...doctor.containerNotes(inspection.containers[i]!).slice(0, 1), ...(o.result.notes ?? [])] }));
+  return { results: doctor.verdicts(host, containers), ...(dryRun ? { diff: outcome.diff } : {}) };
+}
+
+export function doctorCommand(setExit: (code: number) => void): CommandModule<object, DoctorArgs> {
+  return {
+    command: 'doctor [names..]',
+    describe: 'Check this host and running containers, live, for what will make a checkpoint or restore fail: READY or NOT READY, with the fix for each',
+    builder: (y: Argv) =>
+      withReportOptions(
+        withFixOptions(
+          y
+            .positional('names', { type: 'string', array: true, default: [], describe: 'Containers to check (default: every container in the lxcpath)' })
+            .option('name', { alias: 'n', type: 'string', array: true, describe: 'A container name (repeatable; same as a positional name)', group: 'Inputs:' })
+            .option('lxcpath', { alias: 'P', type: 'string', describe: "Where the containers live (default: LXC's, lxc.lxcpath of /etc/lxc/lxc.conf, else /var/lib/lxc)", group: 'Inputs:' })
+            .option('checkpoint-dir', { alias: 'D', type: 'string', describe: 'Also check this checkpoint directory: free for a dump, or (with --restore) restorable here', group: 'Inputs:' })
+            .option('restore', { alias: 'r', type: 'boolean', describe: 'Check a restore from --checkpoint-dir (the container must be stopped) instead of a dump', group: 'Inputs:' })
+            .option('timeout', { type: 'number', default: 10_000, describe: 'Limit for each probe, ms (a probe that hits it becomes a facts-unavailable finding)', group: 'Inputs:' })
+            .option('fix', { type: 'boolean', describe: 'Apply the fixes to the containers\' configs (as ctcr fix does); restart them to take effect', group: 'Fixing:' })
+            .option('fix-dry-run', { type: 'boolean', describe: 'Same as --fix --dry-run', group: 'Fixing:' })
+            .example('$0 doctor', 'the host and every container in the lxcpath')
+            .example('$0 doctor web1 -f json', 'one container, for a script: verdict and findings with their fixes')
+            .example('$0 doctor web1 --fix --suggestions', 'apply every fix and suggestion, then restart web1')
+            .example('$0 doctor web1 -D /srv/ckpt/web1 --restore', 'can this checkpoint be restored here?'),
+        ),
+      ) as Argv<DoctorArgs>,
+    handler: async (args) => {
+      const names = [...args.names, ...(args.name ?? [])];
+      if (args.restore && !args['checkpoint-dir']) throw new InputError('--restore checks a restore from a checkpoint directory: name it with -D DIR');
+      if (args['checkpoint-dir'] !== undefined && names.length !== 1) throw new InputError('-D names the checkpoint directory of one container: name exactly one');
+      if (!(args.timeout > 0)) throw new InputError(`--timeout ${args.timeout}: give a number of milliseconds above 0`);
+      const fixing = Boolean(args.fix || args['fix-dry-run']);
+      if (!fixing && (args['dry-run'] || args.suggestions || args.rule?.length)) throw new InputError('--dry-run, --suggestions and --rule choose what --fix does: add --fix');
+
+      // The host probes start first: they take longest (criu check), and need neither the rules nor the settings.
+      const { inspect, resolveLxcpath, startHostFacts } = await import('../engine/inspect.js');
+      const host = startHostFacts(process.env, args.timeout);
+      const lxcpath = args.lxcpath ? path.resolve(args.lxcpath) : await resolveLxcpath(process.env);
+      const prepared = (async () => {
+        const [{ loadRules }, { resolveAssumptions }, { rootfsPathsOf }] = await Promise.all([
+          import('../engine/load-rules.js'),
+          import('../engine/assumptions.js'),
+          import('../engine/lint.js'),
+        ]);
+        const settings = await loadSettings(args, names.length === 1 ? path.join(lxcpath, names[0]!) : undefined);
+        const rules = await loadRules([...settings.rulesDirs, ...(args['rules-dir'] ?? []).map((d) => path.resolve(d))]);
+        const levels = ruleLevels(settings, rules);
+        const assumptions = resolveAssumptions(args['criu-version'] ?? settings.criuVersion, args['lxc-version'] ?? settings.lxcVersion);
+        return { settings, rules, levels, assumptions, rootfsPaths: rootfsPathsOf(rules) };
+      })();
+      // A bad settings file or rule module is an input error; the probes already started must not outlive it silently.
+      prepared.catch(() => undefined);
+      const inspection = await inspect({
+        lxcpath,
+        names: names.length ? names : undefined,
+        env: process.env,
+        timeoutMs: args.timeout,
+        checkpointDir: args['checkpoint-dir'] && path.resolve(args['checkpoint-dir']),
+        purpose: args.restore ? 'restore' : 'doctor',
+        files: prepared,
+        host,
+      });
+      const { settings, rules, levels } = await prepared;
+      const { judge } = await import('../engine/doctor.js');
+      for (const note of inspection.notes) say(note);
+      for (const err of inspection.errors) process.stderr.write(`ctcr: ${err.format()}\n`);
+
+      const ctx: DoctorContext = { rules, levels, settings, timeoutMs: args.timeout };
+      let results: TargetResult[];
+      if (fixing) {
+        const fixed = await fixAndJudge(inspection, ctx, args);
+        if (fixed.diff !== undefined) process.stdout.write(fixed.diff);
+        results = fixed.results;
+        if (fixed.diff !== undefined && !args.output) {
+          // stdout carries the diff alone (it pipes to patch); the verdicts go to stderr.
+          const { formatStylish } = await import('../report/stylish.js');
+          const { VERSION } = await import('../version.js');
+          const shown = args.quiet ? results.map((r) => ({ ...r, findings: r.findings.filter((f) => f.severity === 'error') })) : results;
+          process.stderr.write(formatStylish({ results: shown, rules, color: false, cwd: process.cwd(), version: VERSION }));
+          const { exitCodeFor } = await import('../engine/outcome.js');
+          const code = exitCodeFor(results.flatMap((r) => r.findings), args['fail-on'] ?? settings.failOn ?? 'error', args['max-warnings'] ?? settings.maxWarnings ?? -1);
+          return setExit(inspection.errors.length ? EXIT.input : code);
+        }
+      } else {
+        results = judge(inspection, rules, levels);
+      }
+      const code = await emitReport(results, rules, args, settings);
+      setExit(inspection.errors.length ? EXIT.input : code);
+    },
+  };
+}

@@ -1,0 +1,205 @@
+/** `ctcr fix`: applies the fixes rules return as data, safely; `ctcr lint --fix` runs the same code (runFix). */
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import type { Argv, CommandModule } from 'yargs';
+import type { Rule, Snapshot } from '../types.js';
+import type { Settings } from '../engine/settings.js';
+import type { StaticTarget } from '../gather/static.js';
+import type { RuleLevels } from '../engine/evaluate.js';
+import type { FixOutcome, FixSubject } from '../fix/engine.js';
+import { EXIT, InputError } from '../errors.js';
+import { type ReportArgs, withReportOptions, loadSettings, ruleLevels, emitReport } from './common.js';
+
+/** The flags that choose and show fixes, shared with `ctcr lint --fix`. */
+export interface FixFlags {
+  'dry-run'?: boolean;
+  suggestions?: boolean;
+  rule?: string[];
+}
+
+interface FixArgs extends ReportArgs, FixFlags {
+  targets: string[];
+  name?: string[];
+  lxcpath?: string;
+  rootfs?: string;
+  image?: string;
+  undo?: string;
+  runs?: boolean;
+  timeout?: number;
+}
+
+const CONTAINER_NAME = /^[A-Za-z0-9_.-]+$/;
+
+/** What `ctcr fix` was asked to fix: files (as lint reads them) or a container on this host (as the doctor inspects it). */
+type FixTarget = { kind: 'path'; target: StaticTarget } | { kind: 'name'; name: string; lxcpath: string };
+
+/** NAME (a container in the lxcpath) or PATH (config file, container directory, folder of containers, glob). */
+async function resolveFixTargets(args: FixArgs): Promise<FixTarget[]> {
+  const { resolveTargets } = await import('../engine/targets.js');
+  const { defaultLxcpath } = await import('../fix/container-state.js');
+  let lxcpath: string | undefined = args.lxcpath ? path.resolve(args.lxcpath) : undefined;
+  const byName = async (name: string): Promise<FixTarget> => {
+    if (!CONTAINER_NAME.test(name)) throw new InputError(`'${name}' is neither a file, a directory nor a container name`);
+    if (args.rootfs || args.image) throw new InputError(`--rootfs and --image go with a PATH; a container name (${name}) is inspected where it lives`);
+    lxcpath ??= await defaultLxcpath();
+    const configPath = path.join(lxcpath, name, 'config');
+    if (!existsSync(configPath)) throw new InputError(`no container '${name}' in ${lxcpath} (no ${configPath}; -P names another lxcpath)`);
+    return { kind: 'name', name, lxcpath };
+  };
+  const targets: FixTarget[] = [];
+  for (const t of args.targets) {
+    // A bare word is a container of the lxcpath when there is one of that name, else a path if it exists; `./x` is always a path.
+    const bare = CONTAINER_NAME.test(t) && t !== '.' && t !== '..';
+    if (bare && existsSync(path.join((lxcpath ??= await defaultLxcpath()), t, 'config'))) targets.push(await byName(t));
+    else if (!bare || existsSync(t)) {
+      for (const target of await resolveTargets([t], { rootfs: args.rootfs, image: args.image })) targets.push({ kind: 'path', target });
+    } else targets.push(await byName(t));
+  }
+  for (const n of args.name ?? []) targets.push(await byName(n));
+  return targets;
+}
+
+export interface FixContext {
+  rules: readonly Rule[];
+  levels: RuleLevels;
+  assumptions: Snapshot['assumptions'];
+  settings: Settings;
+}
+
+/** The subject of a file target, with the restart warning when its config is that of a running container. */
+async function pathSubject(target: StaticTarget, ctx: FixContext): Promise<FixSubject> {
+  const [{ staticSubject }, { containerOfConfig, containerRunState }] = await Promise.all([import('../fix/engine.js'), import('../fix/container-state.js')]);
+  const subject = staticSubject(target, ctx.rules, { levels: ctx.levels, assumptions: ctx.assumptions });
+  const container = target.configPath ? containerOfConfig(target.configPath) : undefined;
+  if (container) {
+    const state = await containerRunState(container.name, container.lxcpath);
+    if (state.ok && state.value !== 'STOPPED') subject.running = container;
+  }
+  return subject;
+}
+
+/** Fixes file `targets` and reports what remains; returns the exit code. Used by `ctcr lint --fix`. */
+export async function runFix(targets: readonly StaticTarget[], ctx: FixContext, args: ReportArgs & FixFlags): Promise<number> {
+  const subjects = await Promise.all(targets.map((t) => pathSubject(t, ctx)));
+  return reportAfterFix(await fixAndSummarize(subjects, ctx, args), ctx, args);
+}
+
+/**
+ * The fixer with its CLI output, for any subjects (`ctcr doctor --fix` passes
+ * live ones): says what it does (stderr), prints the diff of a dry run
+ * (stdout), writes the run. The caller reports `outcome.results` (reportAfterFix does it as lint does).
+ */
+export async function fixAndSummarize(subjects: readonly FixSubject[], ctx: FixContext, args: ReportArgs & FixFlags): Promise<FixOutcome> {
+  const [{ fixSubjects }, { formatFixSummary }, { interruptedRuns }] = await Promise.all([
+    import('../fix/engine.js'),
+    import('../fix/summary.js'),
+    import('../fix/write.js'),
+  ]);
+  const say = (line: string) => process.stderr.write(line + '\n');
+  const dryRun = Boolean(args['dry-run']);
+  for (const run of await interruptedRuns({ tidy: !dryRun })) {
+    say(`ctcr fix: note: run ${run.runId} was interrupted (process ${run.pid} ended before it finished); every file it touched is whole, old or new; ctcr fix --undo ${run.runId} puts back what it changed`);
+  }
+  const selection = { suggestions: Boolean(args.suggestions), rules: args.rule ?? [] };
+  const known = new Set([...ctx.rules.map((r) => r.id), 'unused-suppression']);
+  for (const id of selection.rules) if (!known.has(id)) throw new InputError(`--rule ${id}: no such rule (ctcr rules lists them)`);
+  const outcome = await fixSubjects(subjects, { selection, dryRun, argv: process.argv.slice(2), note: (l) => say(`ctcr fix: ${l}`) });
+  if (dryRun) process.stdout.write(outcome.diff);
+  for (const line of formatFixSummary(outcome, selection, process.cwd())) say(line);
+  return outcome;
+}
+
+/** Reports what remains after fixing and returns the exit code; a dry run keeps stdout for the diff, so its report goes to -o FILE or stderr. */
+export async function reportAfterFix(outcome: FixOutcome, ctx: FixContext, args: ReportArgs & FixFlags): Promise<number> {
+  if (!outcome.dryRun || args.output) return emitReport(outcome.results, ctx.rules, args, ctx.settings);
+  const [{ formatStylish }, { VERSION }, { exitCodeFor }] = await Promise.all([import('../report/stylish.js'), import('../version.js'), import('../engine/outcome.js')]);
+  const shown = args.quiet ? outcome.results.map((r) => ({ ...r, findings: r.findings.filter((f) => f.severity === 'error') })) : outcome.results;
+  process.stderr.write(formatStylish({ results: shown, rules: ctx.rules, color: false, cwd: process.cwd(), version: VERSION }));
+  return exitCodeFor(
+    outcome.results.flatMap((r) => r.findings),
+    args['fail-on'] ?? ctx.settings.failOn ?? 'error',
+    args['max-warnings'] ?? ctx.settings.maxWarnings ?? -1,
+  );
+}
+
+async function undo(args: FixArgs): Promise<number> {
+  const { undoRun } = await import('../fix/write.js');
+  const { formatUndo } = await import('../fix/summary.js');
+  const report = await undoRun(args.undo || undefined);
+  for (const line of formatUndo(report, process.cwd())) process.stderr.write(line + '\n');
+  return report.skipped.length ? EXIT.input : EXIT.ok;
+}
+
+async function listRecordedRuns(): Promise<number> {
+  const { listRuns, runsDir } = await import('../fix/write.js');
+  const runs = await listRuns();
+  if (runs.length === 0) process.stdout.write(`no runs recorded in ${runsDir()}\n`);
+  for (const r of runs) {
+    process.stdout.write(`${r.runId}  ${r.status.padEnd(11)}  ${[...r.files.map((f) => f.file), ...r.rootfsOps.map((o) => `${o.rootDir}:${o.op.from}`)].join(' ')}\n`);
+  }
+  return EXIT.ok;
+}
+
+export function withFixOptions<T>(y: Argv<T>): Argv<T & FixFlags> {
+  return y
+    .option('dry-run', { type: 'boolean', describe: 'Print the unified diff of every file it would change and the rootfs operations it would do (stdout; the report goes to stderr or -o FILE); write nothing', group: 'Fixing:' })
+    .option('suggestions', { type: 'boolean', describe: "Also apply every suggestion (fixes that change the container's behaviour: console off, ttys to 0...)", group: 'Fixing:' })
+    .option('rule', { type: 'string', array: true, describe: "Also apply this rule's suggestions (repeatable)", group: 'Fixing:' }) as Argv<T & FixFlags>;
+}
+
+export function fixCommand(setExit: (code: number) => void): CommandModule<object, FixArgs> {
+  return {
+    command: 'fix [targets..]',
+    describe: 'Apply the fixes rules offer to container configs (and rootfs), atomically, with backups; undo a run',
+    builder: (y: Argv) =>
+      withReportOptions(
+        withFixOptions(
+          y
+            .positional('targets', {
+              type: 'string',
+              array: true,
+              default: [],
+              describe: 'Container names (in the lxcpath: judged with their live facts, as the doctor does), or config files, container directories, globs (their files only, as lint does)',
+            })
+            .option('name', { alias: 'n', type: 'string', array: true, describe: 'A container name (repeatable)', group: 'Inputs:' })
+            .option('lxcpath', { alias: 'P', type: 'string', describe: 'Where containers live (default: lxc-config lxc.lxcpath, else /var/lib/lxc)', group: 'Inputs:' })
+            .option('rootfs', { type: 'string', describe: 'The root filesystem directory to inspect and fix instead of the one the config names', group: 'Inputs:' })
+            .option('image', { type: 'string', describe: 'A rootfs image (read only: rootfs operations are listed, not done)', group: 'Inputs:' })
+            .conflicts('rootfs', 'image')
+            .option('timeout', { type: 'number', describe: 'Limit for each live probe of a container given by name, in ms (default 5000)', group: 'Inputs:' })
+            .option('undo', { type: 'string', describe: 'Put back what a run changed (default: the last run), from its backups', group: 'Fixing:' })
+            .option('runs', { type: 'boolean', describe: 'List the recorded runs', group: 'Fixing:' })
+            .example('$0 fix web1', 'fix the container web1 in /var/lib/lxc (behaviour-keeping fixes only)')
+            .example('$0 fix web1 --dry-run | less', 'see the diff first')
+            .example('$0 fix web1 --suggestions', "also apply the suggestions (they change the container's behaviour)")
+            .example('$0 fix web1 --rule tty-nonzero', "also apply one rule's suggestions")
+            .example('$0 fix --undo', 'put back what the last run changed'),
+        ),
+      ) as Argv<FixArgs>,
+    handler: async (args) => {
+      if (args.runs) return setExit(await listRecordedRuns());
+      if (args.undo !== undefined) return setExit(await undo(args));
+      const targets = await resolveFixTargets(args);
+      if (targets.length === 0) throw new InputError('name what to fix: ctcr fix NAME, ctcr fix PATH..., or ctcr fix -n NAME');
+      const [{ loadRules }, { resolveAssumptions }, { liveSubject }] = await Promise.all([
+        import('../engine/load-rules.js'),
+        import('../engine/assumptions.js'),
+        import('../fix/live-subject.js'),
+      ]);
+      const first = targets[0];
+      const settings = await loadSettings(args, first.kind === 'name' ? path.join(first.lxcpath, first.name) : first.target.configPath ?? first.target.image ?? first.target.rootfsDir);
+      const rules = await loadRules([...settings.rulesDirs, ...(args['rules-dir'] ?? []).map((d) => path.resolve(d))]);
+      const levels = ruleLevels(settings, rules);
+      const assumptions = resolveAssumptions(args['criu-version'] ?? settings.criuVersion, args['lxc-version'] ?? settings.lxcVersion);
+      const ctx: FixContext = { rules, levels, assumptions, settings };
+      const subjects = await Promise.all(
+        targets.map((t) =>
+          t.kind === 'name'
+            ? liveSubject(t.name, t.lxcpath, rules, { levels, assumptions, env: process.env, timeoutMs: args.timeout ?? 5000 })
+            : pathSubject(t.target, ctx),
+        ),
+      );
+      setExit(await reportAfterFix(await fixAndSummarize(subjects, ctx, args), ctx, args));
+    },
+  };
+}

@@ -1,0 +1,101 @@
+/**
+ * What the live rules share: which snapshot a finding belongs to (the host,
+ * reported once per run, or one container), where it is reported, and the
+ * questions several rules ask of the live facts. Pure, like the rules.
+ *
+ * A finding about the host alone goes to HOST_LOCATION (pseudo file `host`,
+ * line 0); one that depends on a container goes to that container's config.
+ */
+import type { MountSpec, ContainerFacts, CriuFacts, Gathered, HostFacts, Location, LxcConfig, ProcessFacts, Snapshot, VersionNumber } from '../types.js';
+import { networks, lastEntry } from '../config/query.js';
+
+/** The pseudo file host findings are reported against. */
+export const HOST_FILE = 'host';
+export const HOST_LOCATION: Location = { file: HOST_FILE, line: 0, column: 0 };
+
+/**
+ * The host facts, on any snapshot that has them. Findings about the host
+ * alone are located at HOST_LOCATION: the doctor reports them once (on its
+ * host target) and drops the copies its container snapshots produce, while a
+ * single snapshot (the checkpoint runner's) gets them with the rest.
+ */
+export function hostOf(snapshot: Snapshot): HostFacts | undefined {
+  return snapshot.host;
+}
+
+/** True for a finding about the host alone. */
+export function isHostLocation(location: Location): boolean {
+  return location.file === HOST_FILE && location.line === 0;
+}
+
+/** Where a finding about a live container goes when no config line is to blame: its config file, line 0. */
+export function containerLocation(container: ContainerFacts): Location {
+  return { file: container.configPath, line: 0, column: 0 };
+}
+
+export function known<T>(g: Gathered<T> | undefined): T | undefined {
+  return g?.ok ? g.value : undefined;
+}
+
+/** The CRIU on PATH, when it was found and answered. */
+export function criuOf(host: HostFacts | undefined): CriuFacts | undefined {
+  const c = known(host?.criu);
+  return c ?? undefined;
+}
+
+/** The CRIU version rules judge against: the live one, else the assumed one. */
+export function criuVersionOf(snapshot: Snapshot): VersionNumber {
+  return criuOf(snapshot.host)?.version ?? snapshot.assumptions.criuVersion;
+}
+
+/** True unless the purpose is only a restore: the checks of the running tree apply. */
+export function dumpSide(snapshot: Snapshot): boolean {
+  return snapshot.purpose !== 'restore';
+}
+
+/** True unless the purpose is only a dump: the checks of what restore needs apply. */
+export function restoreSide(snapshot: Snapshot): boolean {
+  return snapshot.purpose !== 'dump';
+}
+
+export function isRunning(container: ContainerFacts): boolean {
+  return container.state === 'RUNNING' || container.state === 'FROZEN';
+}
+
+/**
+ * Whether the container has a network namespace of its own, which CRIU then
+ * dumps (running `ip`) and locks (running iptables-restore or nft). LXC
+ * shares the host's only for `lxc.net.N.type = none`; a config without
+ * networks gets a new namespace with loopback only.
+ */
+export function ownNetns(config: LxcConfig | undefined): boolean {
+  if (!config) return true;
+  return !networks(config).some((n) => n.type === 'none');
+}
+
+/** `udhcpc (PID 6 in the container, 1234 on the host)`. */
+export function describeProcess(p: ProcessFacts): string {
+  const ns = p.nspid !== undefined && p.nspid !== p.pid ? `PID ${p.nspid} in the container, ${p.pid} on the host` : `PID ${p.pid}`;
+  return `${p.comm} (${ns})`;
+}
+
+export function processByPid(container: ContainerFacts): Map<number, ProcessFacts> {
+  return new Map((known(container.processes) ?? []).map((p) => [p.pid, p]));
+}
+
+/** The value of lxc.console.path as LXC reads it: `none` disables the console; unset or empty means a console. */
+export function consoleDisabled(config: LxcConfig): boolean {
+  return lastEntry(config, 'lxc.console.path')?.value === 'none';
+}
+
+export const isBindMount = (m: Pick<MountSpec, 'options'>): boolean => m.options.includes('bind') || m.options.includes('rbind');
+
+/** The value of the last `--NAME VALUE` (or `--NAME=VALUE`) in an argv. */
+export function lastOptionValue(argv: readonly string[], name: string): string | undefined {
+  let value: string | undefined;
+  argv.forEach((word, i) => {
+    if (word === `--${name}`) value = argv[i + 1];
+    else if (word.startsWith(`--${name}=`)) value = word.slice(name.length + 3);
+  });
+  return value;
+}

@@ -1,0 +1,47 @@
+/**
+ * The live half of unsupported-filesystem: mounts in the running
+ * container's mount table that its config does not declare (made by its own
+ * init, a hook, an admin) and whose filesystem CRIU cannot dump. Mounts the
+ * config declares are judged by the rule's static half, from their config
+ * line, so nothing is reported twice.
+ */
+import type { Report, Snapshot } from '../types.js';
+import { LXC_ENABLED_FS, fsSupport, mountCookie } from '../criu/filesystems.js';
+import { formatVersion } from '../criu/version.js';
+import { scalarValue } from '../config/query.js';
+import { containerLocation, criuVersionOf, dumpSide, isRunning, known } from './facts.js';
+
+/** A declared mount's target as the container sees it (fstab targets may be host paths under the rootfs). */
+function declaredMountpoint(snapshot: Snapshot, target: string): string {
+  const rootfs = snapshot.config && scalarValue(snapshot.config, 'lxc.rootfs.path');
+  const rootDir = rootfs?.replace(/^[a-z]+:(?=\/)/, '').replace(/\/+$/, '');
+  if (rootDir && target.startsWith(rootDir + '/')) return target.slice(rootDir.length);
+  return '/' + target.replace(/^\/+/, '').replace(/\/+$/, '');
+}
+
+export function liveUnsupportedMounts(snapshot: Snapshot): Report[] {
+  const c = snapshot.container;
+  if (!c || !isRunning(c) || !dumpSide(snapshot)) return [];
+  const mounts = known(c.mountinfo);
+  if (!mounts) return [];
+  const version = criuVersionOf(snapshot);
+  const declared = new Set(snapshot.mounts.filter((m) => m.target !== '').map((m) => declaredMountpoint(snapshot, m.target)));
+  const reports: Report[] = [];
+  for (const m of mounts) {
+    // The root is restored from --root, whatever its type. A mount whose root is not its filesystem's root is a bind:
+    // lxc-checkpoint passes --ext-mount-map auto, so CRIU treats those from outside as external (the busybox template's ext4 binds of /usr/lib).
+    if (m.mountPoint === '/' || m.root !== '/' || declared.has(m.mountPoint)) continue;
+    const support = fsSupport(m.fstype, version, { enableFs: LXC_ENABLED_FS });
+    // must-be-empty (mqueue, pstore) cannot be told from the mount table; the dump says "isn't empty" if they are not.
+    if (support.support !== 'unsupported' && support.support !== 'always-fails') continue;
+    const failure = support.support === 'always-fails' ? `"failed to dump fs ... (${m.fstype}): always fail"` : `"FS mnt .${m.mountPoint} dev ... unsupported"`;
+    reports.push({
+      message:
+        `${m.fstype} (${m.source}) is mounted at ${m.mountPoint} in the running container, not by its config: CRIU ${formatVersion(version)} cannot dump it ` +
+        `(${support.note}); the dump fails with ${failure}. Unmount it before the dump, or pass --skip-mnt ${m.mountPoint} or --external mnt[${m.mountPoint}]:${mountCookie(m.mountPoint)}`,
+      location: containerLocation(c),
+      criuOptions: ['--skip-mnt', m.mountPoint],
+    });
+  }
+  return reports;
+}

@@ -1,0 +1,78 @@
+import rule from '../../rules/console-enabled.js';
+import { RuleTester } from '../helpers/rule-tester.js';
+
+new RuleTester().run(rule, {
+  valid: [
+    { name: 'disabled', config: 'lxc.uts.name = c1\nlxc.console.path = none\n' },
+    { name: 'disabled with the legacy key', config: 'lxc.console = none\n' },
+    { name: 'disabled in an included file', config: 'lxc.include = consoles.conf\n', files: { 'consoles.conf': 'lxc.console.path = none\n' } },
+    { name: 'the last line wins', config: 'lxc.console.path = /dev/tty1\nlxc.console.path = none\n' },
+    { name: 'quoted none', config: 'lxc.console.path = "none"\n' },
+  ],
+  invalid: [
+    {
+      name: 'no key: LXC allocates a console; the line is added at the end',
+      config: 'lxc.uts.name = c1\n',
+      errors: [{ file: 'config', line: 1, column: 1, severity: 'warning', message: /^lxc\.console\.path is not set.*on source host but not target.*Add lxc\.console\.path = none$/ }],
+      output: null,
+      suggestionOutput: { config: 'lxc.uts.name = c1\nlxc.console.path = none\n' },
+    },
+    {
+      name: 'no key, no trailing newline: the file keeps none',
+      config: 'lxc.uts.name = c1',
+      errors: [{ line: 1 }],
+      suggestionOutput: { config: 'lxc.uts.name = c1\nlxc.console.path = none' },
+    },
+    {
+      name: 'no key: added after the tty settings, in CRLF',
+      config: 'lxc.uts.name = c1\r\nlxc.tty.max = 0\r\nlxc.pty.max = 0\r\nlxc.net.0.type = empty\r\n',
+      errors: [{ line: 1 }],
+      suggestionOutput: { config: 'lxc.uts.name = c1\r\nlxc.tty.max = 0\r\nlxc.pty.max = 0\r\nlxc.console.path = none\r\nlxc.net.0.type = empty\r\n' },
+    },
+    {
+      name: 'no key, tty settings on a last line without newline',
+      config: 'lxc.uts.name = c1\nlxc.tty.max = 0',
+      errors: [{ line: 1 }],
+      suggestionOutput: { config: 'lxc.uts.name = c1\nlxc.tty.max = 0\nlxc.console.path = none' },
+    },
+    {
+      name: 'no key, judged for LXC 2.0: the legacy name is added',
+      lxcVersion: '2.0',
+      config: 'lxc.utsname = c1\nlxc.tty = 0\n',
+      errors: [{ line: 1, message: /^lxc\.console is not set/ }],
+      suggestionOutput: { config: 'lxc.utsname = c1\nlxc.tty = 0\nlxc.console = none\n' },
+    },
+    {
+      name: 'an empty main config',
+      config: '',
+      errors: [{ line: 1 }],
+      suggestionOutput: { config: 'lxc.console.path = none\n' },
+    },
+    {
+      name: 'a console path',
+      config: 'lxc.uts.name = c1\nlxc.console.path = /dev/tty1\n',
+      errors: [{ line: 2, column: 1, message: /^lxc\.console\.path = \/dev\/tty1: LXC allocates a console pty/ }],
+      output: null,
+      suggestionOutput: { config: 'lxc.uts.name = c1\nlxc.console.path = none\n' },
+    },
+    {
+      name: 'an empty value resets to the default (a console)',
+      config: 'lxc.console.path = none\nlxc.console.path =\n',
+      errors: [{ line: 2, message: /is empty, which resets it to the default/ }],
+      suggestionOutput: { config: 'lxc.console.path = none\nlxc.console.path = none\n' },
+    },
+    {
+      name: 'legacy key in an included file',
+      config: 'lxc.include = consoles.conf\n',
+      files: { 'consoles.conf': '# consoles\nlxc.console = /dev/null\n' },
+      errors: [{ file: 'consoles.conf', line: 2, message: /^lxc\.console = \/dev\/null/ }],
+      suggestionOutput: { 'consoles.conf': '# consoles\nlxc.console = none\n' },
+    },
+    {
+      name: "an inline comment makes the value 'none # off', not none",
+      config: 'lxc.console.path = none # off\n',
+      errors: [{ line: 1, message: /lxc\.console\.path = none # off/ }],
+      suggestionOutput: { config: 'lxc.console.path = none\n' },
+    },
+  ],
+});

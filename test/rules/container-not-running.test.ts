@@ -1,0 +1,27 @@
+import rule from '../../rules/container-not-running.js';
+import { RuleTester } from '../helpers/rule-tester.js';
+import { BUSYBOX_CONFIG, BUSYBOX_CONFIG_PATH, busybox, host, stoppedBusybox } from '../helpers/live-facts.js';
+
+new RuleTester().run(rule, {
+  valid: [
+    { name: 'running', config: BUSYBOX_CONFIG, host: host(), container: busybox() },
+    { name: 'frozen counts as running (CRIU freezes it anyway)', config: BUSYBOX_CONFIG, host: host(), container: busybox({ state: 'FROZEN' }) },
+    { name: 'a restore wants it stopped', config: BUSYBOX_CONFIG, host: host(), container: stoppedBusybox(), purpose: 'restore' },
+  ],
+  invalid: [
+    {
+      name: 'stopped',
+      config: BUSYBOX_CONFIG,
+      host: host(),
+      container: stoppedBusybox(),
+      errors: [{ file: BUSYBOX_CONFIG_PATH, line: 0, severity: 'error', message: 'container bb is STOPPED: lxc-checkpoint dumps only a running container ("container is not running"), and its processes, sockets and mounts cannot be checked. Start it: lxc-start -n bb' }],
+    },
+    {
+      name: 'state unknown, in another lxcpath',
+      config: BUSYBOX_CONFIG,
+      host: host(),
+      container: busybox({ state: 'UNKNOWN', initPid: null, lxcpath: '/srv/lxc', stateNote: 'lxc-info: timed out' }),
+      errors: [{ message: /^container bb is in an unknown state \(lxc-info: timed out\):.*lxc-start -n bb -P \/srv\/lxc$/ }],
+    },
+  ],
+});

@@ -1,0 +1,48 @@
+import rule from '../../rules/facts-unavailable.js';
+import { RuleTester } from '../helpers/rule-tester.js';
+import { BUSYBOX_CONFIG, BUSYBOX_CONFIG_PATH, busybox, criu, host, stoppedBusybox } from '../helpers/live-facts.js';
+
+const failed = (reason: string) => ({ ok: false as const, reason });
+
+new RuleTester().run(rule, {
+  valid: [
+    { name: 'everything answered', config: BUSYBOX_CONFIG, host: host(), container: busybox() },
+    { name: 'a stopped container has nothing to read: container-not-running says so', config: BUSYBOX_CONFIG, host: host(), container: { ...stoppedBusybox(), state: 'UNKNOWN', processes: failed('processes of PID 1: gone') } },
+    { name: 'an unknown feature name is an answer (older CRIU), not a failure', host: host({ criu: criu({ unknownFeatures: ['timens'] }) }) },
+  ],
+  invalid: [
+    {
+      name: 'criu check timed out: an error, the CRIU rules did not run',
+      host: host({ criu: failed('criu: criu check timed out after 10000 ms') }),
+      errors: [{ file: 'host', line: 0, severity: 'error', message: 'could not determine CRIU (criu --version, criu check): criu: criu check timed out after 10000 ms; not checked: criu-missing, criu-kernel-mismatch, network-lock-unavailable, bind-mount-restore' }],
+    },
+    {
+      name: 'bridges unreadable: a warning',
+      host: host({ bridges: failed('bridges: permission denied (/sys/class/net)') }),
+      errors: [{ file: 'host', severity: 'warning', message: /^could not determine this host's bridges: bridges: permission denied \(\/sys\/class\/net\); not checked: bridge-missing$/ }],
+    },
+    {
+      name: 'a feature probe that did not answer',
+      host: host({ criu: criu({ featureErrors: { move_mount_set_group: 'timed out after 10000 ms' } }) }),
+      errors: [{ severity: 'warning', message: /^could not determine whether CRIU supports move_mount_set_group/ }],
+    },
+    {
+      name: 'the running container\'s sockets could not be read',
+      config: BUSYBOX_CONFIG,
+      host: host(),
+      container: busybox({ sockets: failed('sockets of PID 12175: /proc/12175/net/tcp: permission denied') }),
+      errors: [{ file: BUSYBOX_CONFIG_PATH, line: 0, severity: 'error', message: /^could not determine the container's sockets: .*permission denied; not checked: netlink-pending-data, tcp-established, criu-kernel-mismatch$/ }],
+    },
+    {
+      name: 'bind sources and the checkpoint directory: warnings',
+      config: BUSYBOX_CONFIG,
+      host: host(),
+      container: busybox({ bindSources: failed('bind mount sources: timed out after 10 ms') }),
+      checkpointDir: { path: '/srv/ckpt', exists: true, isDirectory: true, hasInventory: false, hasTtyInfo: false, error: '/srv/ckpt/tty.info: permission denied' },
+      errors: [
+        { severity: 'warning', message: /^could not determine the host paths its bind mounts name/ },
+        { severity: 'warning', message: /^could not fully read the checkpoint directory/ },
+      ],
+    },
+  ],
+});

@@ -1,0 +1,41 @@
+import rule from '../../rules/udevd-present.js';
+import { RuleTester } from '../helpers/rule-tester.js';
+
+new RuleTester().run(rule, {
+  valid: [
+    { name: 'no rootfs: nothing to look at', config: 'lxc.uts.name = c1\n' },
+    { name: 'a rootfs without udev', rootfs: { '/sbin/init': 'file', '/bin/busybox': 'file' } },
+    { name: 'already renamed the way the CRIU wiki does', rootfs: { '/sbin/udevd.bcp': 'file' } },
+    { name: 'a dangling link is no daemon', rootfs: { '/sbin/udevd': { symlink: '/lib/systemd/systemd-udevd' } } },
+    { name: 'a directory of that name is no daemon', rootfs: { '/lib/udev/udevd': 'dir' } },
+  ],
+  invalid: [
+    {
+      name: 'the CRIU wiki case: /sbin/udevd',
+      config: 'lxc.uts.name = c1\n',
+      rootfs: { '/sbin/udevd': 'file' },
+      errors: [{ file: 'rootfs/sbin/udevd', line: 1, column: 1, severity: 'warning', message: /^\/sbin\/udevd is a udev daemon.*The socket has data to read/ }],
+      output: null,
+      suggestionOutput: {},
+      rootfsOps: ['rename /sbin/udevd -> /sbin/udevd.bcp'],
+    },
+    {
+      name: 'merged /usr: one finding for the real file',
+      rootfs: { '/sbin': { symlink: 'usr/sbin' }, '/usr/sbin/udevd': 'file' },
+      errors: [{ file: 'rootfs/usr/sbin/udevd', message: /^\/usr\/sbin\/udevd \(also reached as \/sbin\/udevd\)/ }],
+      rootfsOps: ['rename /usr/sbin/udevd -> /usr/sbin/udevd.bcp'],
+    },
+    {
+      name: 'Debian: /sbin/udevd links to systemd-udevd, which is renamed',
+      rootfs: { '/sbin/udevd': { symlink: '/lib/systemd/systemd-udevd' }, '/lib/systemd/systemd-udevd': 'file' },
+      errors: [{ file: 'rootfs/lib/systemd/systemd-udevd', message: /also reached as \/sbin\/udevd/ }],
+      rootfsOps: ['rename /lib/systemd/systemd-udevd -> /lib/systemd/systemd-udevd.bcp'],
+    },
+    {
+      name: 'two daemons, two findings',
+      rootfs: { '/sbin/udevd': 'file', '/usr/lib/systemd/systemd-udevd': 'file' },
+      errors: [{ file: 'rootfs/sbin/udevd' }, { file: 'rootfs/usr/lib/systemd/systemd-udevd' }],
+      rootfsOps: ['rename /sbin/udevd -> /sbin/udevd.bcp', 'rename /usr/lib/systemd/systemd-udevd -> /usr/lib/systemd/systemd-udevd.bcp'],
+    },
+  ],
+});

@@ -120,7 +120,7 @@ export const LOG_SIGNATURES: readonly LogSignature[] = [
     },
   },
   {
-    ruleId: 'tmpfs-content',
+    ruleId: 'criu-helper-missing',
     pattern: /Can't (dump|restore) tmpfs content/,
     explain(m) {
       return {
@@ -381,7 +381,7 @@ export const LOG_SIGNATURES: readonly LogSignature[] = [
           criuOptions: ['--network-lock', 'nftables'],
         };
       }
-      return { ruleId: 'missing-tool', message: `${tool} is not installed, and CRIU needs it`, fix: `Install ${tool} on the host${tool === 'ip' ? ' (iproute2; CR_IP_TOOL names another binary)' : tool === 'tar' ? ' (CRIU archives tmpfs mounts with it)' : ''}.` };
+      return { ruleId: 'criu-helper-missing', message: `${tool} is not installed, and CRIU needs it`, fix: `Install ${tool} on the host${tool === 'ip' ? ' (iproute2; CR_IP_TOOL names another binary)' : tool === 'tar' ? ' (CRIU archives tmpfs mounts with it)' : ''}.` };
     },
   },
   {
@@ -616,14 +616,14 @@ export const LOG_SIGNATURES: readonly LogSignature[] = [
     explain: () => ({ message: 'lxc-checkpoint found a CRIU older than 2.0', fix: UPGRADE }),
   },
   {
-    ruleId: 'missing-tool',
+    ruleId: 'criu-missing',
     pattern: /execing criu failed, is it installed\?/,
     explain: () => ({ message: 'lxc-checkpoint cannot run criu', fix: 'Install criu and make sure it is on PATH for root.' }),
   },
 ];
 
 /** Every rule id a log diagnosis can carry (plus `criu-error` for unknown causes). */
-export const LOG_RULE_IDS: readonly string[] = [...new Set([...LOG_SIGNATURES.map((s) => s.ruleId), 'console-enabled', 'missing-tool', 'criu-error'])];
+export const LOG_RULE_IDS: readonly string[] = [...new Set([...LOG_SIGNATURES.map((s) => s.ruleId), 'console-enabled', 'criu-helper-missing', 'criu-error'])];
 
 export function matchSignature(message: string): { signature: LogSignature; match: RegExpExecArray } | undefined {
   for (const signature of LOG_SIGNATURES) {

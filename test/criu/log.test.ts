@@ -100,7 +100,7 @@ test('unsupported-filesystem names the fstype from the mount list and suggests -
 test('execvp failures: network-lock tools vs other tools', () => {
   assert.equal(diagnose('Error (criu/util.c:693): execvp("nft", ...) failed: No such file or directory').ruleId, 'network-lock-unavailable');
   const tar = diagnose('Error (criu/util.c:693): execvp("tar", ...) failed: No such file or directory');
-  assert.equal(tar.ruleId, 'missing-tool');
+  assert.equal(tar.ruleId, 'criu-helper-missing');
   assert.match(tar.fix, /tmpfs/);
 });
 
@@ -120,7 +120,7 @@ const SAMPLES: [string, string][] = [
   ['FS mnt ./sys/fs/pstore dev 0x18 root / unsupported id 35', 'unsupported-filesystem'],
   ["mqueue isn't empty", 'unsupported-filesystem'],
   ['failed to dump fs ./mnt/f (fuse): always fail', 'unsupported-filesystem'],
-  ["Can't dump tmpfs content", 'tmpfs-content'],
+  ["Can't dump tmpfs content", 'criu-helper-missing'],
   ["mnt: 554:./etc/hosts doesn't have a proper root mount", 'external-bind-mount'],
   ['Mount 80 ./sys (master_id: 3 shared_id: 0) has unreachable sharing. Try --enable-external-masters.', 'external-bind-mount'],
   ['Mount 80:./data is autodetected external mount. Try "--ext-mount-map auto" to allow them.', 'external-bind-mount'],
@@ -187,7 +187,7 @@ const SAMPLES: [string, string][] = [
   ['lxc.console.path configured on source host but not target', 'console-mismatch'],
   ['Found un-dumpable network: vlan (eth0)', 'network-type-unsupported'],
   ['must have criu 2.0 or greater to checkpoint/restore', 'criu-too-old'],
-  ['execing criu failed, is it installed?', 'missing-tool'],
+  ['execing criu failed, is it installed?', 'criu-missing'],
 ];
 
 test('every catalogued message reaches its rule id', () => {

@@ -5,6 +5,7 @@
  */
 import type { ConfigEntry, LxcConfig, NetworkSpec } from '../types.js';
 import { canonicalKey } from './legacy-keys.js';
+import { legacyNetworkLines } from './legacy-networks.js';
 
 /** Entries whose key, in its current name, is `key` (e.g. `lxc.tty.max` finds `lxc.tty` too). */
 export function entriesFor(config: LxcConfig, key: string): ConfigEntry[] {
@@ -47,31 +48,24 @@ const NET_KEY = /^lxc\.net\.(\d+|\?)\.(.+)$/;
 
 /**
  * The networks the config defines, in index order. Legacy unindexed
- * `lxc.network.*` lines start a new network at each `type` line, as LXC 2.x
- * did; a bare `lxc.net =` / `lxc.network =` clears all networks.
+ * `lxc.network.*` lines get the index legacy-networks.ts assigns them (the
+ * one the legacy-key fix renames them to); a bare `lxc.net =` /
+ * `lxc.network =` clears all networks.
  */
 export function networks(config: LxcConfig): NetworkSpec[] {
+  const legacyIndex = new Map(legacyNetworkLines(config).map((l) => [l.entry, l.index]));
   const byIndex = new Map<number, NetworkSpec>();
-  let unindexed = -1;
   for (const entry of config.entries) {
     const key = canonicalKey(entry.key);
     if (key === 'lxc.net') {
-      if (entry.value === '') {
-        byIndex.clear();
-        unindexed = -1;
-      }
+      if (entry.value === '') byIndex.clear();
       continue;
     }
     const m = NET_KEY.exec(key);
     if (!m) continue;
     const sub = m[2];
-    let index: number;
-    if (m[1] === '?') {
-      if (sub === 'type') unindexed = nextFreeIndex(byIndex, unindexed);
-      index = Math.max(unindexed, 0);
-    } else {
-      index = Number(m[1]);
-    }
+    const index = m[1] === '?' ? legacyIndex.get(entry) : Number(m[1]);
+    if (index === undefined) continue;
     let net = byIndex.get(index);
     if (!net) {
       net = { index, keys: {}, entry };
@@ -84,10 +78,4 @@ export function networks(config: LxcConfig): NetworkSpec[] {
     }
   }
   return [...byIndex.values()].sort((a, b) => a.index - b.index);
-}
-
-function nextFreeIndex(byIndex: Map<number, NetworkSpec>, current: number): number {
-  let i = current + 1;
-  while (byIndex.has(i) && byIndex.get(i)!.type !== undefined) i++;
-  return i;
 }

@@ -43,6 +43,10 @@ export async function privateApt(suite: string): Promise<PrivateApt> {
     '-o', `APT::Architectures=${arch}`,
     '-o', 'APT::Default-Release=',
     '-o', 'Acquire::Languages=none',
+    // a binary cache in the private folder (a host's apt.conf may switch it off) and plain lists: faster repeated queries
+    '-o', 'Dir::Cache::pkgcache=pkgcache.bin',
+    '-o', 'Dir::Cache::srcpkgcache=',
+    '-o', 'Acquire::GzipIndexes=false',
     // the private folders are root's; apt's _apt sandbox user could not write them
     '-o', 'APT::Sandbox::User=root',
   ];

@@ -92,7 +92,7 @@ export async function createLabContainer(opts: CreateOptions = {}): Promise<LabC
 }
 
 /** LXC's per-container cgroups, left behind when a container dies uncleanly (e.g. a failed restore). */
-function leftoverCgroups(name: string): string[] {
+export function leftoverCgroups(name: string): string[] {
   const roots = ['/sys/fs/cgroup', ...safeList('/sys/fs/cgroup').map((d) => join('/sys/fs/cgroup', d))];
   const out: string[] = [];
   for (const r of roots) for (const n of [`lxc.payload.${name}`, `lxc.monitor.${name}`]) if (existsSync(join(r, n))) out.push(join(r, n));
@@ -105,6 +105,51 @@ function safeList(dir: string): string[] {
   } catch {
     return [];
   }
+}
+
+/** Names of lab containers (by prefix) that still have LXC cgroups, whether or not their folder exists. */
+export function cgroupContainerNames(): string[] {
+  const names = new Set<string>();
+  for (const r of ['/sys/fs/cgroup', ...safeList('/sys/fs/cgroup').map((d) => join('/sys/fs/cgroup', d))]) {
+    for (const e of safeList(r)) {
+      const m = /^lxc\.(?:payload|monitor)\.(.+)$/.exec(e);
+      if (m && m[1]!.startsWith(CONTAINER_PREFIX)) names.add(m[1]!);
+    }
+  }
+  return [...names];
+}
+
+/** Every process in the cgroup `dir` and its children. */
+export function cgroupPids(dir: string): number[] {
+  const pids: number[] = [];
+  try {
+    pids.push(...readFileSync(join(dir, 'cgroup.procs'), 'utf8').split('\n').filter(Boolean).map(Number));
+    for (const e of readdirSync(dir, { withFileTypes: true })) if (e.isDirectory()) pids.push(...cgroupPids(join(dir, e.name)));
+  } catch {
+    /* gone */
+  }
+  return pids;
+}
+
+/**
+ * Kills what is still in the container's cgroups and removes them. Processes can
+ * outlive LXC's view of a container: after a restore LXC may report it STOPPED
+ * while the restored tree still runs.
+ */
+export async function reapCgroups(name: string): Promise<void> {
+  for (let i = 0; i < 20; i++) {
+    const pids = leftoverCgroups(name).flatMap(cgroupPids).filter((p) => p !== process.pid);
+    if (!pids.length) break;
+    for (const p of pids) {
+      try {
+        process.kill(p, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  for (const cg of leftoverCgroups(name)) rmCgroup(cg);
 }
 
 /** rmdir a cgroup tree deepest first (cgroupfs only removes empty directories). */
@@ -133,7 +178,7 @@ export async function destroyLabContainer(c: Pick<LabContainer, 'name' | 'lxcpat
     if (last.ok) break;
     await new Promise((r) => setTimeout(r, 300));
   }
-  for (const cg of leftoverCgroups(c.name)) rmCgroup(cg);
+  await reapCgroups(c.name);
   const dir = join(c.lxcpath, c.name);
   // lxc-destroy refuses a folder without a config (a create that died early): remove it ourselves, if nothing is mounted there
   if (existsSync(dir) && !existsSync(join(dir, 'config')) && !readFileSync('/proc/self/mountinfo', 'utf8').includes(` ${dir}`)) {

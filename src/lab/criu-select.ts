@@ -108,7 +108,10 @@ async function fetchSuite(suite: string, state: LabState, save: () => void, log:
   await aptUpdate(apt);
   const v = await candidateVersion(apt, 'criu');
   if (!v) throw new Error(`suite ${suite} has no criu package`);
-  const pkgs = await dependencyClosure(apt, ['criu', 'libcompel1', 'libc6']);
+  // libcompel1 is a separate package only from CRIU 3.18 on
+  const roots = ['criu', 'libc6'];
+  if (await candidateVersion(apt, 'libcompel1')) roots.push('libcompel1');
+  const pkgs = await dependencyClosure(apt, roots);
   log(`criu candidate ${suite}: criu ${v}, downloading ${pkgs.length} packages: ${pkgs.join(' ')}`);
   const debs = await download(apt, pkgs);
   const prefix = join(LAB_OPT, `criu-${suite}`);
@@ -137,7 +140,9 @@ export async function selectCriu(state: LabState, save: () => void, log: Log): P
       try {
         loc = await fetchSuite(suite, state, save, log);
       } catch (err) {
-        const detail = (err as Error).message.split('\n').slice(0, 3).join(' | ');
+        // the tool's own words (apt's "E: ..."), not the long command line before them
+        const lines = (err as Error).message.split('\n');
+        const detail = (lines.length > 1 ? lines.slice(1) : lines).join(' | ').slice(0, 400);
         candidates.push({ name: `suite:${suite}`, suite, ok: false, stage: 'download', detail, ms: performance.now() - t0 });
         log(`criu candidate ${suite}: rejected: ${detail}`);
         continue;

@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync
 import { join } from 'node:path';
 import { bridgeInfo, deleteBridge, ensureBridge, type BridgeInfo } from './bridge.js';
 import { labCanRun } from './can-run.js';
-import { containerRef, containerState, createLabContainer, destroyLabContainer, listContainers, refreshInitPid, type CreateOptions, type LabContainer } from './container.js';
+import { cgroupContainerNames, cgroupPids, containerRef, containerState, createLabContainer, destroyLabContainer, listContainers, reapCgroups, refreshInitPid, type CreateOptions, type LabContainer } from './container.js';
 import { criuVersion, isOurWrapper, selectCriu } from './criu-select.js';
 import { writeWrapper } from './criu-prefix.js';
 import { writeLabDefaultConfig } from './default-conf.js';
@@ -137,18 +137,6 @@ export async function destroyContainer(c: Pick<LabContainer, 'name' | 'lxcpath'>
   await destroyLabContainer(c);
 }
 
-/** Every process in the cgroup `dir` and its children (any hierarchy). */
-function cgroupPids(dir: string): number[] {
-  const pids: number[] = [];
-  try {
-    pids.push(...readFileSync(join(dir, 'cgroup.procs'), 'utf8').split('\n').filter(Boolean).map(Number));
-    for (const e of readdirSync(dir, { withFileTypes: true })) if (e.isDirectory()) pids.push(...cgroupPids(join(dir, e.name)));
-  } catch {
-    /* gone */
-  }
-  return pids;
-}
-
 /**
  * Processes of the lab's containers: LXC monitors of its lxcpath, and whatever
  * is in the containers' cgroups (lxc.payload.<name>, lxc.monitor.<name>). Only
@@ -206,6 +194,7 @@ export async function labDown(opts: { log?: Log } = {}): Promise<DownReport> {
         /* gone */
       }
     }
+    for (const name of cgroupContainerNames()) await reapCgroups(name); // containers whose folder is already gone
     if (s?.bridge?.created) {
       await deleteBridge(s.bridge.name);
       removed.push(`bridge ${s.bridge.name}`);

@@ -1,11 +1,11 @@
 /**
  * What lint, doctor and fix share: the report options, the settings file,
- * the rules, and printing a report with the exit code it means.
+ * the rules and assumptions, and printing a report with the exit code it means.
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Argv } from 'yargs';
-import type { Rule, Severity } from '../types.js';
+import type { Assumptions, Rule, Severity } from '../types.js';
 import { SEVERITIES } from '../types.js';
 import { FORMATS, type Format, type Settings, findSettingsFile, readSettings } from '../engine/settings.js';
 import type { ReportContext, TargetResult } from '../report/types.js';
@@ -52,6 +52,19 @@ export function ruleLevels(settings: Settings, rules: readonly Rule[]): Settings
     if (!known.has(id)) throw new InputError(`[rules] names '${id}', which is not a rule (ctcr rules lists them)`, { file: settings.file });
   }
   return settings.rules;
+}
+
+/**
+ * What a command judges with: the rules (built-in, the settings' rule
+ * folders, --rules-dir), their levels from the settings, and the CRIU and
+ * LXC versions to assume (--criu-version/--lxc-version, else the settings').
+ */
+export async function loadRuleSetup(args: ReportArgs, settings: Settings): Promise<{ rules: Rule[]; levels: Settings['rules']; assumptions: Assumptions }> {
+  const [{ loadRules }, { resolveAssumptions }] = await Promise.all([import('../engine/load-rules.js'), import('../engine/assumptions.js')]);
+  const rules = await loadRules([...settings.rulesDirs, ...(args['rules-dir'] ?? []).map((d) => path.resolve(d))]);
+  const levels = ruleLevels(settings, rules);
+  const assumptions = resolveAssumptions(args['criu-version'] ?? settings.criuVersion, args['lxc-version'] ?? settings.lxcVersion);
+  return { rules, levels, assumptions };
 }
 
 export function useColor(stream: NodeJS.WriteStream, flag: boolean | undefined, env = process.env): boolean {

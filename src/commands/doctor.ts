@@ -6,14 +6,14 @@
  */
 import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
-import type { Rule, RootfsOperation, Snapshot } from '../types.js';
+import type { Rule, Snapshot } from '../types.js';
 import type { RuleLevels } from '../engine/evaluate.js';
 import type { Inspection } from '../engine/inspect.js';
 import type { Settings } from '../engine/settings.js';
 import type { TargetResult } from '../report/types.js';
 import { EXIT, InputError } from '../errors.js';
-import { type ReportArgs, withReportOptions, loadSettings, ruleLevels, emitReport } from './common.js';
-import { type FixFlags, withFixOptions } from './fix.js';
+import { type ReportArgs, withReportOptions, loadSettings, loadRuleSetup, emitReport } from './common.js';
+import { type FixFlags, fixAndSummarize, reportAfterFix, withFixOptions } from './fix.js';
 
 interface DoctorArgs extends ReportArgs, FixFlags {
   names: string[];
@@ -36,53 +36,16 @@ interface DoctorContext {
 const say = (line: string) => process.stderr.write(`ctcr doctor: ${line}\n`);
 
 /**
- * `--fix`: the fixer's loop over each container, re-reading its files with
- * the fixes laid over them and judging them with the same live facts (the
- * host paths of bind mounts are looked up again: a fix changes them).
+ * `--fix`: the fixer's loop over each container (as `ctcr fix NAME` runs
+ * it), judged with the doctor's rules on each pass, then the verdicts.
  */
-async function fixAndJudge(inspection: Inspection, ctx: DoctorContext, args: DoctorArgs): Promise<{ results: TargetResult[]; diff?: string }> {
-  const [{ fixSubjects, lintPassOf }, { simulateRootfsOps }, { formatFixSummary }, { interruptedRuns }, { gatherStatic }, { gatherBindSources }, doctor, { rootfsPathsOf }, { isRunning }] =
-    await Promise.all([
-      import('../fix/engine.js'),
-      import('../fix/plan.js'),
-      import('../fix/summary.js'),
-      import('../fix/write.js'),
-      import('../gather/static.js'),
-      import('../gather/doctor-probes.js'),
-      import('../engine/doctor.js'),
-      import('../engine/lint.js'),
-      import('../live/facts.js'),
-    ]);
-  const dryRun = Boolean(args['dry-run'] || args['fix-dry-run']);
-  for (const run of await interruptedRuns({ tidy: !dryRun })) {
-    say(`note: run ${run.runId} was interrupted (process ${run.pid} ended before it finished); ctcr fix --undo ${run.runId} puts back what it changed`);
-  }
-  const selection = { suggestions: Boolean(args.suggestions), rules: args.rule ?? [] };
-  const known = new Set([...ctx.rules.map((r) => r.id), 'unused-suppression']);
-  for (const id of selection.rules) if (!known.has(id)) throw new InputError(`--rule ${id}: no such rule (ctcr rules lists them)`);
-  const rootfsPaths = rootfsPathsOf(ctx.rules);
-  const subjects = inspection.containers.map((base) => {
-    const container = base.container!;
-    return {
-      label: base.target,
-      ...(isRunning(container) ? { running: { name: container.name, lxcpath: container.lxcpath } } : {}),
-      lint: async (overlay: { texts: ReadonlyMap<string, string>; rootfsOps: readonly RootfsOperation[] }) => {
-        const files = await gatherStatic(
-          { label: base.target, configPath: container.configPath, expectRootfs: true },
-          { rootfsPaths, assumptions: base.assumptions, purpose: base.purpose, overlay: overlay.texts },
-        );
-        if (files.rootfs) files.rootfs = simulateRootfsOps(files.rootfs, overlay.rootfsOps);
-        const bindSources = await gatherBindSources(files.mounts, ctx.timeoutMs);
-        const snapshot: Snapshot = { ...files, host: base.host, container: { ...container, bindSources }, ...(base.checkpointDir ? { checkpointDir: base.checkpointDir } : {}) };
-        return lintPassOf(snapshot, doctor.containerFindings(ctx.rules, snapshot, ctx.levels));
-      },
-    };
-  });
-  const outcome = await fixSubjects(subjects, { selection, dryRun, argv: process.argv.slice(2), note: (l) => say(l) });
-  for (const line of formatFixSummary(outcome, selection, process.cwd())) process.stderr.write(line + '\n');
-  const host: TargetResult = { target: 'host', findings: doctor.doctorFindings(ctx.rules, inspection.host, ctx.levels), notes: doctor.hostNotes(inspection.host) };
+async function fixAndJudge(inspection: Inspection, ctx: DoctorContext, args: DoctorArgs & { 'dry-run': boolean }): Promise<TargetResult[]> {
+  const [{ inspectedSubject }, doctor] = await Promise.all([import('../fix/live-subject.js'), import('../engine/doctor.js')]);
+  const findings = (snapshot: Snapshot) => doctor.containerFindings(ctx.rules, snapshot, ctx.levels);
+  const subjects = inspection.containers.map((base) => inspectedSubject(base, inspection.lxcpath, ctx.rules, { levels: ctx.levels, timeoutMs: ctx.timeoutMs, findings }));
+  const outcome = await fixAndSummarize(subjects, ctx, args, 'doctor');
   const containers = outcome.subjects.map((o, i) => ({ ...o.result, notes: [...doctor.containerNotes(inspection.containers[i]!).slice(0, 1), ...(o.result.notes ?? [])] }));
-  return { results: doctor.verdicts(host, containers), ...(dryRun ? { diff: outcome.diff } : {}) };
+  return doctor.verdicts(doctor.hostResult(inspection.host, ctx.rules, ctx.levels), containers);
 }
 
 export function doctorCommand(setExit: (code: number) => void): CommandModule<object, DoctorArgs> {
@@ -120,15 +83,9 @@ export function doctorCommand(setExit: (code: number) => void): CommandModule<ob
       const host = startHostFacts(process.env, args.timeout);
       const lxcpath = args.lxcpath ? path.resolve(args.lxcpath) : await resolveLxcpath(process.env);
       const prepared = (async () => {
-        const [{ loadRules }, { resolveAssumptions }, { rootfsPathsOf }] = await Promise.all([
-          import('../engine/load-rules.js'),
-          import('../engine/assumptions.js'),
-          import('../engine/lint.js'),
-        ]);
+        const { rootfsPathsOf } = await import('../engine/lint.js');
         const settings = await loadSettings(args, names.length === 1 ? path.join(lxcpath, names[0]!) : undefined);
-        const rules = await loadRules([...settings.rulesDirs, ...(args['rules-dir'] ?? []).map((d) => path.resolve(d))]);
-        const levels = ruleLevels(settings, rules);
-        const assumptions = resolveAssumptions(args['criu-version'] ?? settings.criuVersion, args['lxc-version'] ?? settings.lxcVersion);
+        const { rules, levels, assumptions } = await loadRuleSetup(args, settings);
         return { settings, rules, levels, assumptions, rootfsPaths: rootfsPathsOf(rules) };
       })();
       // A bad settings file or rule module is an input error; the probes already started must not outlive it silently.
@@ -149,24 +106,13 @@ export function doctorCommand(setExit: (code: number) => void): CommandModule<ob
       for (const err of inspection.errors) process.stderr.write(`ctcr: ${err.format()}\n`);
 
       const ctx: DoctorContext = { rules, levels, settings, timeoutMs: args.timeout };
-      let results: TargetResult[];
       if (fixing) {
-        const fixed = await fixAndJudge(inspection, ctx, args);
-        if (fixed.diff !== undefined) process.stdout.write(fixed.diff);
-        results = fixed.results;
-        if (fixed.diff !== undefined && !args.output) {
-          // stdout carries the diff alone (it pipes to patch); the verdicts go to stderr.
-          const { formatStylish } = await import('../report/stylish.js');
-          const { VERSION } = await import('../version.js');
-          const shown = args.quiet ? results.map((r) => ({ ...r, findings: r.findings.filter((f) => f.severity === 'error') })) : results;
-          process.stderr.write(formatStylish({ results: shown, rules, color: false, cwd: process.cwd(), version: VERSION }));
-          const { exitCodeFor } = await import('../engine/outcome.js');
-          const code = exitCodeFor(results.flatMap((r) => r.findings), args['fail-on'] ?? settings.failOn ?? 'error', args['max-warnings'] ?? settings.maxWarnings ?? -1);
-          return setExit(inspection.errors.length ? EXIT.input : code);
-        }
-      } else {
-        results = judge(inspection, rules, levels);
+        const dryRun = Boolean(args['dry-run'] || args['fix-dry-run']);
+        // A dry run's stdout carries the diff alone (it pipes to patch); the verdicts then go to stderr.
+        const code = await reportAfterFix(await fixAndJudge(inspection, ctx, { ...args, 'dry-run': dryRun }), dryRun, ctx, args);
+        return setExit(inspection.errors.length ? EXIT.input : code);
       }
+      const results = judge(inspection, rules, levels);
       const code = await emitReport(results, rules, args, settings);
       setExit(inspection.errors.length ? EXIT.input : code);
     },

@@ -7,8 +7,9 @@ import type { Settings } from '../engine/settings.js';
 import type { StaticTarget } from '../gather/static.js';
 import type { RuleLevels } from '../engine/evaluate.js';
 import type { FixOutcome, FixSubject } from '../fix/engine.js';
+import type { TargetResult } from '../report/types.js';
 import { EXIT, InputError } from '../errors.js';
-import { type ReportArgs, withReportOptions, loadSettings, ruleLevels, emitReport } from './common.js';
+import { type ReportArgs, withReportOptions, loadSettings, loadRuleSetup, emitReport } from './common.js';
 
 /** The flags that choose and show fixes, shared with `ctcr lint --fix`. */
 export interface FixFlags {
@@ -81,15 +82,17 @@ async function pathSubject(target: StaticTarget, ctx: FixContext): Promise<FixSu
 /** Fixes file `targets` and reports what remains; returns the exit code. Used by `ctcr lint --fix`. */
 export async function runFix(targets: readonly StaticTarget[], ctx: FixContext, args: ReportArgs & FixFlags): Promise<number> {
   const subjects = await Promise.all(targets.map((t) => pathSubject(t, ctx)));
-  return reportAfterFix(await fixAndSummarize(subjects, ctx, args), ctx, args);
+  const outcome = await fixAndSummarize(subjects, ctx, args);
+  return reportAfterFix(outcome.results, outcome.dryRun, ctx, args);
 }
 
 /**
  * The fixer with its CLI output, for any subjects (`ctcr doctor --fix` passes
- * live ones): says what it does (stderr), prints the diff of a dry run
- * (stdout), writes the run. The caller reports `outcome.results` (reportAfterFix does it as lint does).
+ * live ones): says what it does (stderr, each line after `ctcr COMMAND:`),
+ * prints the diff of a dry run (stdout), writes the run. The caller reports
+ * what remains (reportAfterFix).
  */
-export async function fixAndSummarize(subjects: readonly FixSubject[], ctx: FixContext, args: ReportArgs & FixFlags): Promise<FixOutcome> {
+export async function fixAndSummarize(subjects: readonly FixSubject[], ctx: Pick<FixContext, 'rules'>, args: ReportArgs & FixFlags, command = 'fix'): Promise<FixOutcome> {
   const [{ fixSubjects }, { formatFixSummary }, { interruptedRuns }] = await Promise.all([
     import('../fix/engine.js'),
     import('../fix/summary.js'),
@@ -98,25 +101,28 @@ export async function fixAndSummarize(subjects: readonly FixSubject[], ctx: FixC
   const say = (line: string) => process.stderr.write(line + '\n');
   const dryRun = Boolean(args['dry-run']);
   for (const run of await interruptedRuns({ tidy: !dryRun })) {
-    say(`ctcr fix: note: run ${run.runId} was interrupted (process ${run.pid} ended before it finished); every file it touched is whole, old or new; ctcr fix --undo ${run.runId} puts back what it changed`);
+    say(`ctcr ${command}: note: run ${run.runId} was interrupted (process ${run.pid} ended before it finished); every file it touched is whole, old or new; ctcr fix --undo ${run.runId} puts back what it changed`);
   }
   const selection = { suggestions: Boolean(args.suggestions), rules: args.rule ?? [] };
   const known = new Set([...ctx.rules.map((r) => r.id), 'unused-suppression']);
   for (const id of selection.rules) if (!known.has(id)) throw new InputError(`--rule ${id}: no such rule (ctcr rules lists them)`);
-  const outcome = await fixSubjects(subjects, { selection, dryRun, argv: process.argv.slice(2), note: (l) => say(`ctcr fix: ${l}`) });
+  const outcome = await fixSubjects(subjects, { selection, dryRun, argv: process.argv.slice(2), note: (l) => say(`ctcr ${command}: ${l}`) });
   if (dryRun) process.stdout.write(outcome.diff);
   for (const line of formatFixSummary(outcome, selection, process.cwd())) say(line);
   return outcome;
 }
 
-/** Reports what remains after fixing and returns the exit code; a dry run keeps stdout for the diff, so its report goes to -o FILE or stderr. */
-export async function reportAfterFix(outcome: FixOutcome, ctx: FixContext, args: ReportArgs & FixFlags): Promise<number> {
-  if (!outcome.dryRun || args.output) return emitReport(outcome.results, ctx.rules, args, ctx.settings);
+/**
+ * Reports what remains after fixing (`results`) and returns the exit code; a
+ * dry run keeps stdout for the diff, so its report goes to -o FILE or stderr.
+ */
+export async function reportAfterFix(results: TargetResult[], dryRun: boolean, ctx: Pick<FixContext, 'rules' | 'settings'>, args: ReportArgs & FixFlags): Promise<number> {
+  if (!dryRun || args.output) return emitReport(results, ctx.rules, args, ctx.settings);
   const [{ formatStylish }, { VERSION }, { exitCodeFor }] = await Promise.all([import('../report/stylish.js'), import('../version.js'), import('../engine/outcome.js')]);
-  const shown = args.quiet ? outcome.results.map((r) => ({ ...r, findings: r.findings.filter((f) => f.severity === 'error') })) : outcome.results;
+  const shown = args.quiet ? results.map((r) => ({ ...r, findings: r.findings.filter((f) => f.severity === 'error') })) : results;
   process.stderr.write(formatStylish({ results: shown, rules: ctx.rules, color: false, cwd: process.cwd(), version: VERSION }));
   return exitCodeFor(
-    outcome.results.flatMap((r) => r.findings),
+    results.flatMap((r) => r.findings),
     args['fail-on'] ?? ctx.settings.failOn ?? 'error',
     args['max-warnings'] ?? ctx.settings.maxWarnings ?? -1,
   );
@@ -181,16 +187,10 @@ export function fixCommand(setExit: (code: number) => void): CommandModule<objec
       if (args.undo !== undefined) return setExit(await undo(args));
       const targets = await resolveFixTargets(args);
       if (targets.length === 0) throw new InputError('name what to fix: ctcr fix NAME, ctcr fix PATH..., or ctcr fix -n NAME');
-      const [{ loadRules }, { resolveAssumptions }, { liveSubject }] = await Promise.all([
-        import('../engine/load-rules.js'),
-        import('../engine/assumptions.js'),
-        import('../fix/live-subject.js'),
-      ]);
+      const { liveSubject } = await import('../fix/live-subject.js');
       const first = targets[0];
       const settings = await loadSettings(args, first.kind === 'name' ? path.join(first.lxcpath, first.name) : first.target.configPath ?? first.target.image ?? first.target.rootfsDir);
-      const rules = await loadRules([...settings.rulesDirs, ...(args['rules-dir'] ?? []).map((d) => path.resolve(d))]);
-      const levels = ruleLevels(settings, rules);
-      const assumptions = resolveAssumptions(args['criu-version'] ?? settings.criuVersion, args['lxc-version'] ?? settings.lxcVersion);
+      const { rules, levels, assumptions } = await loadRuleSetup(args, settings);
       const ctx: FixContext = { rules, levels, assumptions, settings };
       const subjects = await Promise.all(
         targets.map((t) =>
@@ -199,7 +199,8 @@ export function fixCommand(setExit: (code: number) => void): CommandModule<objec
             : pathSubject(t.target, ctx),
         ),
       );
-      setExit(await reportAfterFix(await fixAndSummarize(subjects, ctx, args), ctx, args));
+      const outcome = await fixAndSummarize(subjects, ctx, args);
+      setExit(await reportAfterFix(outcome.results, outcome.dryRun, ctx, args));
     },
   };
 }

@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { EXIT, InputError } from '../errors.js';
 import { PACKAGE_ROOT } from '../version.js';
-import { type ReportArgs, withReportOptions, loadSettings, ruleLevels, emitReport } from './common.js';
+import { type ReportArgs, withReportOptions, loadSettings, loadRuleSetup, emitReport } from './common.js';
 import { type FixFlags, withFixOptions } from './fix.js';
 
 export const DEFAULT_LXCPATH = '/var/lib/lxc';
@@ -50,12 +50,7 @@ export function lintCommand(setExit: (code: number) => void): CommandModule<obje
           .example('$0 lint --lxc-version 7.0 --criu-version 4.1 config', 'judge for the versions the target hosts run'),
       ) as Argv<LintArgs>,
     handler: async (args) => {
-      const [{ loadRules }, { resolveTargets }, { lintTargets }, { resolveAssumptions }] = await Promise.all([
-        import('../engine/load-rules.js'),
-        import('../engine/targets.js'),
-        import('../engine/lint.js'),
-        import('../engine/assumptions.js'),
-      ]);
+      const [{ resolveTargets }, { lintTargets }] = await Promise.all([import('../engine/targets.js'), import('../engine/lint.js')]);
       let paths = args.paths;
       if (paths.length === 0 && !args.rootfs && !args.image) {
         const d = defaultPaths();
@@ -63,9 +58,7 @@ export function lintCommand(setExit: (code: number) => void): CommandModule<obje
         paths = d.paths;
       }
       const settings = await loadSettings(args, paths[0] ?? args.image ?? args.rootfs);
-      const rules = await loadRules([...settings.rulesDirs, ...(args['rules-dir'] ?? []).map((d) => path.resolve(d))]);
-      const levels = ruleLevels(settings, rules);
-      const assumptions = resolveAssumptions(args['criu-version'] ?? settings.criuVersion, args['lxc-version'] ?? settings.lxcVersion);
+      const { rules, levels, assumptions } = await loadRuleSetup(args, settings);
       const targets = await resolveTargets(paths, { rootfs: args.rootfs, image: args.image });
       if (args.fix || args['fix-dry-run']) {
         const { runFix } = await import('./fix.js');

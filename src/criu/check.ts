@@ -41,11 +41,33 @@ export interface FeatureCheckResult {
   supported: boolean;
   /** The CRIU version does not know the feature name (older than the feature). */
   unknownFeature: boolean;
+  /** Set when criu failed before it could probe (criuCannotProbe): the answer is not a "no". */
+  cannotProbe?: string;
 }
 
-/** `criu check --feature NAME`: `NAME is supported` and exit 0, otherwise exit 1; `Unknown feature NAME` on older CRIU. */
+/**
+ * Why criu could not answer at all (as opposed to answering "no"): the
+ * kernel-features detection it runs before every command failed, or it lacks
+ * privileges. Null when the output shows no such failure.
+ */
+export function criuCannotProbe(output: string): string | null {
+  const lines = output.split('\n').map((l) => l.trim());
+  const fatal = lines.findIndex((l) => /Could not initialize kernel features detection|Running as non-root requires|needs to have the CAP_SYS_ADMIN/.test(l));
+  if (fatal < 0) return null;
+  // "Could not initialize..." is a cascade line: the cause is the first error before it, leaving out
+  // the RLIMIT_NOFILE complaint some machines print on every run (harmless).
+  const cause = lines.slice(0, fatal).find((l) => /^Error\b/.test(l) && !/RLIMIT_NOFILE/.test(l));
+  return cause ?? lines[fatal];
+}
+
+/**
+ * `criu check --feature NAME`: `NAME is supported` and exit 0, otherwise exit 1; `Unknown feature NAME` on older CRIU
+ * (the name is checked before the kernel-features detection); `cannotProbe` when criu failed before probing.
+ */
 export function parseFeatureCheck(feature: string, output: string, exitCode: number): FeatureCheckResult {
   const unknownFeature = new RegExp(`Unknown feature ${feature.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\b`).test(output);
   const saysSupported = new RegExp(`^\\s*${feature.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} is supported\\s*$`, 'm').test(output);
-  return { supported: exitCode === 0 && saysSupported, unknownFeature };
+  const supported = exitCode === 0 && saysSupported;
+  const cannotProbe = supported || unknownFeature ? null : criuCannotProbe(output);
+  return { supported, unknownFeature, ...(cannotProbe ? { cannotProbe } : {}) };
 }

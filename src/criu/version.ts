@@ -66,6 +66,14 @@ export function parseCriuVersionOutput(output: string): VersionNumber | null {
   return git ? parseVersion(git[1]!) : null;
 }
 
+/** `criu --version` with the `GitID:` line builds from git print (`v4.2-12-gabcdef`), kept as `gitId`. */
+export function parseCriuVersionInfo(output: string): { version: VersionNumber; gitId?: string } | null {
+  const version = parseCriuVersionOutput(output);
+  if (!version) return null;
+  const git = /^\s*GitID:\s*(\S+)/m.exec(output);
+  return git ? { version, gitId: git[1]! } : { version };
+}
+
 /**
  * iproute2 release dates as printed by old `ip -V` (`iproute2-ssYYMMDD`).
  * 3.6.0, 3.7.0 and 3.10.0 are from the team notes; 2.6.19 (061214),

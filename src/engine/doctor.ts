@@ -72,8 +72,13 @@ export function verdicts(host: TargetResult, containers: readonly TargetResult[]
   ];
 }
 
+/** The host target: the host's findings (reported once, here) and what it was judged on. */
+export function hostResult(host: Snapshot, rules: readonly Rule[], levels: RuleLevels = {}): TargetResult {
+  return { target: HOST_FILE, findings: doctorFindings(rules, host, levels), notes: hostNotes(host) };
+}
+
 export function judge(inspection: Inspection, rules: readonly Rule[], levels: RuleLevels = {}): TargetResult[] {
-  const host: TargetResult = { target: HOST_FILE, findings: doctorFindings(rules, inspection.host, levels), notes: hostNotes(inspection.host) };
+  const host = hostResult(inspection.host, rules, levels);
   const containers = inspection.containers.map((s) => ({ target: s.target, findings: containerFindings(rules, s, levels), notes: containerNotes(s) }));
   return verdicts(host, containers);
 }

@@ -6,12 +6,10 @@
  * slowest probe (usually `criu check`) sets the time.
  */
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import type { Assumptions, CheckpointDirFacts, ContainerFacts, HostFacts, Snapshot } from '../types.js';
 import { gatherStatic, type StaticTarget } from '../gather/static.js';
-import { gatherHost, defaultLxcpath, lxcpathFromGlobalConfig } from '../gather/host.js';
+import { gatherHost } from '../gather/host.js';
 import { gatherContainer, listContainers } from '../gather/container.js';
 import { gatherCheckpointDir } from '../gather/checkpoint-dir.js';
 import { gatherBindSources, gatherCriuConfig } from '../gather/doctor-probes.js';
@@ -60,16 +58,8 @@ export interface Inspection {
 
 const CONTAINER_NAME = /^[A-Za-z0-9_.+-]+$/;
 
-/**
- * LXC's lxcpath without running lxc-config (which the host probe runs at the
- * same time): `lxc.lxcpath` of LXC's global config, else LXC's default.
- */
-export async function resolveLxcpath(env: NodeJS.ProcessEnv): Promise<string> {
-  const euid = typeof process.geteuid === 'function' ? process.geteuid() : undefined;
-  const globalConfig = euid === 0 || euid === undefined ? '/etc/lxc/lxc.conf' : path.join(env.HOME ?? os.homedir(), '.config/lxc/lxc.conf');
-  const text = await readFile(globalConfig, 'utf8').catch(() => '');
-  return lxcpathFromGlobalConfig(text) ?? defaultLxcpath(env, euid);
-}
+/** LXC's lxcpath without running lxc-config (which the host probe runs at the same time). */
+export { resolveLxcpath } from '../gather/host.js';
 
 /**
  * The `criu check --feature` probes the doctor's rules read (each is one more

@@ -7,9 +7,10 @@
 import { readFile, readdir, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { CriuFacts, Gathered, HostFacts, VersionNumber } from '../types.js';
+import type { CriuFacts, Gathered, HostFacts } from '../types.js';
 import { findOnPath, run, settle, type ExecResult } from './exec.js';
-import { parseCriuVersionOutput as parseCriuVersion, parseIpVersion, parseKernelRelease, parseLxcVersion } from '../criu/version.js';
+import { parseCriuVersionInfo, parseIpVersion, parseKernelRelease, parseLxcVersion } from '../criu/version.js';
+import { parseCriuCheckOutput, parseFeatureCheck } from '../criu/check.js';
 import { cgroupMounts, parseMountInfo } from './procfs.js';
 
 /**
@@ -83,7 +84,7 @@ export async function gatherHost(opts: HostGatherOptions): Promise<HostFacts> {
   return {
     kernel, criu, ip, tools, cgroups, bridges, apparmor, lxc,
     env: envFacts,
-    euid: typeof process.geteuid === 'function' ? process.geteuid() : undefined,
+    euid: currentEuid(),
     timings,
   };
 }
@@ -103,39 +104,16 @@ function outputExcerpt(r: ExecResult, lines = 3): string {
   return text.length ? `: ${text.slice(0, lines).join(' | ')}` : '';
 }
 
-/** `criu --version`: `Version: 4.2` and, on git builds, `GitID: v4.2-12-gabcdef` (kept as `gitId`). */
-export function parseCriuVersionOutput(stdout: string): { version: VersionNumber; gitId?: string } | null {
-  const version = parseCriuVersion(stdout);
-  if (!version) return null;
-  const git = /^\s*GitID:\s*(\S+)/m.exec(stdout);
-  return git ? { version, gitId: git[1] } : { version };
-}
-
-/**
- * Why criu could not answer at all (as opposed to answering "no"): the
- * kernel-features detection it runs before every command failed, or it lacks
- * privileges. Null when the output shows no such failure.
- */
-export function criuCannotProbe(output: string): string | null {
-  const lines = output.split('\n').map((l) => l.trim());
-  const fatal = lines.findIndex((l) => /Could not initialize kernel features detection|Running as non-root requires|needs to have the CAP_SYS_ADMIN/.test(l));
-  if (fatal < 0) return null;
-  // "Could not initialize..." is a cascade line: the cause is the first error before it, leaving out
-  // the RLIMIT_NOFILE complaint some machines print on every run (harmless).
-  const cause = lines.slice(0, fatal).find((l) => /^Error\b/.test(l) && !/RLIMIT_NOFILE/.test(l));
-  return cause ?? lines[fatal];
-}
-
 export type FeatureAnswer = { kind: 'supported' } | { kind: 'unsupported'; detail: string } | { kind: 'unknown-feature' } | { kind: 'undetermined'; reason: string };
 
-/** Reads the answer of `criu check --feature NAME`: exit 0 ("NAME is supported"), "Unknown feature", a failure before probing, or no. */
-export function parseFeatureAnswer(r: ExecResult): FeatureAnswer {
-  const output = `${r.stdout}\n${r.stderr}`;
+/** The answer of a run of `criu check --feature NAME`: no answer when it timed out or did not exit; else what its output says (parseFeatureCheck). */
+export function parseFeatureAnswer(feature: string, r: ExecResult): FeatureAnswer {
   if (r.timedOut || r.exitCode === undefined) return { kind: 'undetermined', reason: r.reason };
-  if (r.exitCode === 0) return { kind: 'supported' };
-  if (/Unknown feature/.test(output)) return { kind: 'unknown-feature' };
-  const cannot = criuCannotProbe(output);
-  if (cannot) return { kind: 'undetermined', reason: cannot };
+  const output = `${r.stdout}\n${r.stderr}`;
+  const check = parseFeatureCheck(feature, output, r.exitCode);
+  if (check.supported) return { kind: 'supported' };
+  if (check.unknownFeature) return { kind: 'unknown-feature' };
+  if (check.cannotProbe) return { kind: 'undetermined', reason: check.cannotProbe };
   return { kind: 'unsupported', detail: output.trim() };
 }
 
@@ -149,24 +127,24 @@ async function gatherCriu(env: NodeJS.ProcessEnv, timeoutMs: number, features: r
     ...features.map((f) => run(criuPath, ['check', '--feature', f], opts)),
   ]);
   if (!versionRun.ok) throw new Error(`${versionRun.reason}${outputExcerpt(versionRun)}`);
-  const parsed = parseCriuVersionOutput(versionRun.stdout);
+  const parsed = parseCriuVersionInfo(versionRun.stdout);
   if (!parsed) throw new Error(`cannot read a version in the output of ${criuPath} --version: "${versionRun.stdout.trim()}"`);
   if (checkRun.timedOut || checkRun.exitCode === undefined) throw new Error(checkRun.reason);
 
+  const checkOutput = [checkRun.stdout.trim(), checkRun.stderr.trim()].filter((t) => t !== '').join('\n');
   const facts: CriuFacts = {
     path: criuPath,
     version: parsed.version,
     ...(parsed.gitId ? { gitId: parsed.gitId } : {}),
-    // "Looks good but some kernel features are missing" exits 1 as well.
-    checkOk: checkRun.exitCode === 0 && /^Looks good\.$/m.test(checkRun.stdout),
-    checkOutput: [checkRun.stdout.trim(), checkRun.stderr.trim()].filter((t) => t !== '').join('\n'),
+    checkOk: parseCriuCheckOutput(checkOutput, checkRun.exitCode).ok,
+    checkOutput,
     checkExitCode: checkRun.exitCode,
     features: {},
   };
   const unknown: string[] = [];
   const errors: Record<string, string> = {};
   features.forEach((name, i) => {
-    const answer = parseFeatureAnswer(featureRuns[i]);
+    const answer = parseFeatureAnswer(name, featureRuns[i]);
     if (answer.kind === 'supported') facts.features[name] = true;
     else if (answer.kind === 'unsupported') facts.features[name] = false;
     else if (answer.kind === 'unknown-feature') {
@@ -251,11 +229,23 @@ export function defaultLxcpath(env: NodeJS.ProcessEnv, euid: number | undefined)
   return path.join(env.HOME ?? os.homedir(), '.local/share/lxc');
 }
 
+const currentEuid = () => (typeof process.geteuid === 'function' ? process.geteuid() : undefined);
+
+/**
+ * LXC's lxcpath without running lxc-config: `lxc.lxcpath` of LXC's global
+ * config (/etc/lxc/lxc.conf for root, ~/.config/lxc/lxc.conf otherwise),
+ * else LXC's default.
+ */
+export async function resolveLxcpath(env: NodeJS.ProcessEnv, euid = currentEuid()): Promise<string> {
+  const globalConfig = euid === 0 || euid === undefined ? '/etc/lxc/lxc.conf' : path.join(env.HOME ?? os.homedir(), '.config/lxc/lxc.conf');
+  const text = await readFile(globalConfig, 'utf8').catch(() => '');
+  return lxcpathFromGlobalConfig(text) ?? defaultLxcpath(env, euid);
+}
+
 async function gatherLxc(env: NodeJS.ProcessEnv, timeoutMs: number): Promise<ValueOf<HostFacts['lxc']>> {
   const [start, info, config] = await Promise.all(['lxc-start', 'lxc-info', 'lxc-config'].map((t) => findOnPath(t, env)));
   const versionTool = start ?? info;
   if (!versionTool && !config) return null;
-  const euid = typeof process.geteuid === 'function' ? process.geteuid() : undefined;
   const [versionRun, configRun] = await Promise.all([
     versionTool ? run(versionTool, ['--version'], { env, timeoutMs }) : null,
     config ? run(config, ['lxc.lxcpath'], { env, timeoutMs }) : null,
@@ -266,9 +256,7 @@ async function gatherLxc(env: NodeJS.ProcessEnv, timeoutMs: number): Promise<Val
   let lxcpathSource: 'lxc-config' | 'default' = 'lxc-config';
   if (!lxcpath) {
     lxcpathSource = 'default';
-    const globalConfig = euid === 0 || euid === undefined ? '/etc/lxc/lxc.conf' : path.join(env.HOME ?? os.homedir(), '.config/lxc/lxc.conf');
-    const text = await readFile(globalConfig, 'utf8').catch(() => '');
-    lxcpath = lxcpathFromGlobalConfig(text) ?? defaultLxcpath(env, euid);
+    lxcpath = await resolveLxcpath(env);
   }
   return { version, lxcpath, path: (versionTool ?? config)!, lxcpathSource };
 }

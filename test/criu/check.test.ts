@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseCriuCheckOutput, parseFeatureCheck } from '../../src/criu/check.js';
+import { criuCannotProbe, parseCriuCheckOutput, parseFeatureCheck } from '../../src/criu/check.js';
 import { readOutputFixture } from './fixtures.js';
+import { liveFixture } from '../gather/fixtures.js';
 
 function check(name: string) {
   const { text, exitCode } = readOutputFixture(name);
@@ -74,4 +75,20 @@ test('criu check --feature', () => {
   assert.deepEqual(parseFeatureCheck('timens', timens.text, timens.exitCode!), { supported: true, unknownFeature: false });
   // Another feature's success line does not count.
   assert.equal(parseFeatureCheck('uffd', 'uffd-noncoop is supported\n', 0).supported, false);
+});
+
+test('criu check --feature when criu fails before probing: the cause, not a "no"', () => {
+  assert.deepEqual(parseFeatureCheck('timens', liveFixture('criu-3.17.1-feature-timens.txt'), 1), {
+    supported: false, unknownFeature: false, cannotProbe: 'Error (criu/vdso.c:381): vdso: Unexpected rt vDSO area bounds',
+  });
+  // The name is checked before the kernel-features detection: unknown wins.
+  assert.deepEqual(parseFeatureCheck('bogus_xyz', liveFixture('criu-3.17.1-feature-unknown.txt'), 1), { supported: false, unknownFeature: true });
+});
+
+test('criuCannotProbe finds the cause before the cascade line, and nothing in a plain "no"', () => {
+  assert.equal(criuCannotProbe(liveFixture('criu-3.17.1-check.txt')), 'Error (criu/vdso.c:381): vdso: Unexpected rt vDSO area bounds');
+  assert.equal(criuCannotProbe(liveFixture('criu-4.2.1-feature-mem_dirty_track.txt')), null);
+  const withRlimit = `Error (criu/util.c:1534): rlimit: Can't setup RLIMIT_NOFILE for self\n${liveFixture('criu-3.17.1-check.txt')}`;
+  assert.equal(criuCannotProbe(withRlimit), 'Error (criu/vdso.c:381): vdso: Unexpected rt vDSO area bounds');
+  assert.equal(criuCannotProbe('Error (criu/crtools.c:100): Running as non-root requires \'--unprivileged\''), 'Error (criu/crtools.c:100): Running as non-root requires \'--unprivileged\'');
 });

@@ -6,6 +6,7 @@ import {
   formatVersion,
   iproute2SnapshotVersion,
   IPROUTE2_MIN_FOR_CRIU,
+  parseCriuVersionInfo,
   parseCriuVersionOutput,
   parseIpVersion,
   parseKernelRelease,
@@ -13,6 +14,7 @@ import {
   parseVersion,
 } from '../../src/criu/version.js';
 import { readOutputFixture } from './fixtures.js';
+import { liveFixture } from '../gather/fixtures.js';
 
 const triple = (v: { major: number; minor: number; patch: number } | null) => (v ? [v.major, v.minor, v.patch] : null);
 
@@ -64,6 +66,14 @@ test('criu --version outputs (fixtures)', () => {
     ['version-gitid-only.txt', [3, 19, 0]],
   ];
   for (const [file, want] of cases) assert.deepEqual(triple(parseCriuVersionOutput(readOutputFixture(file).text)), want, file);
+});
+
+test('parseCriuVersionInfo keeps the GitID', () => {
+  assert.deepEqual(parseCriuVersionInfo(liveFixture('criu-version-gitid.txt')), {
+    version: { major: 3, minor: 19, patch: 0, text: '3.19' }, gitId: 'v3.19-48-g0b2d5e5b1',
+  });
+  assert.equal(parseCriuVersionInfo(liveFixture('criu-3.17.1-version.txt'))?.gitId, undefined);
+  assert.equal(parseCriuVersionInfo('nothing here'), null);
 });
 
 test('criu version from a log line and unreadable output', () => {

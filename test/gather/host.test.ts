@@ -91,7 +91,8 @@ describe('gatherHost on this machine', () => {
     const host = await gatherHost({ env: withFakes(bin), timeoutMs: 200 });
     const took = performance.now() - t0;
     assert.equal(host.criu.ok, false);
-    assert.match(!host.criu.ok ? host.criu.reason : '', /^criu: criu (--version|check.*) timed out after 200 ms/);
+    // Either the probe's own limit (200 ms) or the gatherer's outer one fires first, depending on load.
+    assert.match(!host.criu.ok ? host.criu.reason : '', /^criu: (criu (--version|check.*) )?timed out after \d+ ms/);
     assert.ok(took < 3000, `gatherHost returned after ${Math.round(took)} ms`);
     assert.ok(host.kernel.ok && host.cgroups.ok && host.tools.ok);
   });

@@ -52,8 +52,14 @@ function builder(action: Action) {
     ) as Argv<CheckpointArgs>;
 }
 
+/** CTCR_TIMING=1: when each step ended, in ms since the process started (for the benchmark's questions). */
+const mark = (what: string) => {
+  if (process.env.CTCR_TIMING) process.stderr.write(`ctcr timing: ${what} at ${performance.now().toFixed(0)} ms\n`);
+};
+
 async function handle(action: Action, args: CheckpointArgs, setExit: (code: number) => void): Promise<void> {
   const started = performance.now();
+  mark('command parsed');
   const name = args.name ?? args['name-opt'];
   if (!name) throw new InputError(`name the container: ctcr ${action === 'dump' ? 'checkpoint' : 'restore'} NAME -D DIR`);
   if (!CONTAINER_NAME.test(name)) throw new InputError(`'${name}' is not a container name`);
@@ -61,12 +67,25 @@ async function handle(action: Action, args: CheckpointArgs, setExit: (code: numb
   const dir = path.resolve(args.dir);
   const engine = args.engine ?? 'lxc';
 
+  // The doctor's probes start first: the other modules compile while criu check and friends run.
+  const [{ resolveLxcpath }, { preflight }] = await Promise.all([import('../engine/inspect.js'), import('../run/preflight.js')]);
+  // LXC's global config names the lxcpath (as the doctor reads it): no lxc-config to wait for.
+  const lxcpath = args.lxcpath ? path.resolve(args.lxcpath) : await resolveLxcpath(process.env);
+  // Rules load while the probes run.
+  const setup = (async () => {
+    const [{ loadRules }, { resolveAssumptions }] = await Promise.all([import('../engine/load-rules.js'), import('../engine/assumptions.js')]);
+    const settings = await loadSettings(args, path.join(lxcpath, name));
+    const rules = await loadRules([...settings.rulesDirs, ...(args['rules-dir'] ?? []).map((d) => path.resolve(d))]);
+    const levels = ruleLevels(settings, rules);
+    const assumptions = resolveAssumptions(args['criu-version'] ?? settings.criuVersion, args['lxc-version'] ?? settings.lxcVersion);
+    return { settings, rules, levels, assumptions };
+  })();
+  setup.catch(() => undefined); // reported where it is awaited
+  const checking = preflight({ name, lxcpath, dir, action, env: process.env, timeoutMs: args.timeout ?? 5000, setup });
+  checking.catch(() => undefined); // reported where it is awaited
+  mark('doctor started');
   const [
-    { loadRules },
-    { resolveAssumptions },
-    { defaultLxcpath },
-    { preflight },
-    { buildCriuCommand, criuVersionOf },
+    { buildCriuCommand, criuVersionOf, workedAround },
     { runCriuCommand },
     { listImages, readDumpRecord, writeDumpRecord },
     { progressWanted, quietProgress, terminalProgress },
@@ -74,10 +93,6 @@ async function handle(action: Action, args: CheckpointArgs, setExit: (code: numb
     { logFindings, pseudoRules },
     { VERSION },
   ] = await Promise.all([
-    import('../engine/load-rules.js'),
-    import('../engine/assumptions.js'),
-    import('../fix/container-state.js'),
-    import('../run/preflight.js'),
     import('../criu/command.js'),
     import('../run/runner.js'),
     import('../run/images.js'),
@@ -86,11 +101,7 @@ async function handle(action: Action, args: CheckpointArgs, setExit: (code: numb
     import('../run/diagnosis.js'),
     import('../version.js'),
   ]);
-  const lxcpath = args.lxcpath ? path.resolve(args.lxcpath) : await defaultLxcpath();
-  const settings = await loadSettings(args, path.join(lxcpath, name));
-  const rules = await loadRules([...settings.rulesDirs, ...(args['rules-dir'] ?? []).map((d) => path.resolve(d))]);
-  const levels = ruleLevels(settings, rules);
-  const assumptions = resolveAssumptions(args['criu-version'] ?? settings.criuVersion, args['lxc-version'] ?? settings.lxcVersion);
+  mark('modules loaded');
   const say = (line: string) => process.stderr.write(line + '\n');
   const label = action === 'dump' ? 'checkpoint' : 'restore';
   const progress = progressWanted(process.stderr) && !args['dry-run'] ? terminalProgress(process.stderr, `${label} ${name}`) : quietProgress(say);
@@ -98,35 +109,15 @@ async function handle(action: Action, args: CheckpointArgs, setExit: (code: numb
   try {
     progress.phase('doctor');
     const [checked, images, record] = await Promise.all([
-      preflight({ name, lxcpath, dir, action, env: process.env, timeoutMs: args.timeout ?? 5000, rules, levels, assumptions }),
+      checking,
       action === 'restore' ? listImages(dir) : Promise.resolve([] as string[]),
       action === 'restore' ? readDumpRecord(dir) : Promise.resolve(undefined),
     ]);
     const { snapshot, findings } = checked;
+    const { settings, rules } = await setup;
+    mark(`doctor done (${checked.durationMs.toFixed(0)} ms)`);
     const container = snapshot.container!;
     if (!container.defined) throw new InputError(`no container '${name}' in ${lxcpath} (-P names another lxcpath)`);
-    if (action === 'dump' && container.state !== 'RUNNING' && container.state !== 'FROZEN') {
-      throw new InputError(`container ${name} is ${container.state}: only a running container can be checkpointed`);
-    }
-    if (action === 'restore' && container.state !== 'STOPPED') {
-      throw new InputError(`container ${name} is ${container.state}: stop it before restoring (lxc-stop -n ${name})`);
-    }
-    if (action === 'restore' && !images.includes('inventory.img')) {
-      throw new InputError(`${dir} holds no checkpoint (no inventory.img)`);
-    }
-
-    const errors = findings.filter((f) => f.severity === 'error');
-    const target = { target: name, findings, verdict: (errors.length ? 'NOT READY' : 'READY') as 'READY' | 'NOT READY' };
-    if (errors.length && !args.force) {
-      progress.stop();
-      await emitReport([target], rules, args, settings);
-      say(`ctcr: not ${action === 'dump' ? 'checkpointing' : 'restoring'} ${name}: ${errors.length} error${errors.length === 1 ? ' remains' : 's remain'} (${[...new Set(errors.map((e) => e.ruleId))].join(', ')}); fix them (ctcr fix ${name} -P ${lxcpath} --suggestions applies the suggestions) or pass --force`);
-      return setExit(EXIT.findings);
-    }
-    if (errors.length) {
-      progress.note(`ctcr: --force: ${action === 'dump' ? 'checkpointing' : 'restoring'} ${name} despite ${errors.length} error${errors.length === 1 ? '' : 's'}: ${errors.map((e) => `${e.ruleId} (${e.message})`).join('; ')}`);
-    }
-
     let inherited: { path: string; text: string } | undefined;
     const envConfig = process.env.CRIU_CONFIG_FILE;
     if (envConfig) {
@@ -155,6 +146,32 @@ async function handle(action: Action, args: CheckpointArgs, setExit: (code: numb
       ...(inherited ? { inheritedConfigFile: inherited } : {}),
     });
 
+    // Errors whose CRIU option the command carries are worked around, not in the way.
+    const errors = findings.filter((f) => f.severity === 'error' && !workedAround(f, command));
+    const solved = findings.filter((f) => f.severity === 'error' && workedAround(f, command));
+    for (const f of solved) progress.note(`ctcr: ${f.ruleId}: worked around with ${f.criuOptions!.join(' ')} (${f.message})`);
+    const target = { target: name, findings, verdict: (errors.length ? 'NOT READY' : 'READY') as 'READY' | 'NOT READY' };
+    if (errors.length && !args.force) {
+      progress.stop();
+      await emitReport([target], rules, args, settings);
+      say(`ctcr: not ${action === 'dump' ? 'checkpointing' : 'restoring'} ${name}: ${errors.length} error${errors.length === 1 ? ' remains' : 's remain'} (${[...new Set(errors.map((e) => e.ruleId))].join(', ')}); fix them (ctcr fix ${name} -P ${lxcpath} --suggestions applies the suggestions) or pass --force`);
+      return setExit(EXIT.findings);
+    }
+    if (errors.length) {
+      progress.note(`ctcr: --force: ${action === 'dump' ? 'checkpointing' : 'restoring'} ${name} despite ${errors.length} error${errors.length === 1 ? '' : 's'}: ${errors.map((e) => `${e.ruleId} (${e.message})`).join('; ')}`);
+    }
+
+    // Not even --force makes these work: lxc-checkpoint refuses them before CRIU runs.
+    if (action === 'dump' && container.state !== 'RUNNING' && container.state !== 'FROZEN') {
+      throw new InputError(`container ${name} is ${container.state}: only a running container can be checkpointed`);
+    }
+    if (action === 'restore' && container.state !== 'STOPPED') {
+      throw new InputError(`container ${name} is ${container.state}: stop it before restoring (lxc-stop -n ${name})`);
+    }
+    if (action === 'restore' && !images.includes('inventory.img')) {
+      throw new InputError(`${dir} holds no checkpoint (no inventory.img)`);
+    }
+
     if (args['explain-options'] || args['dry-run']) progress.stop();
     if (args['explain-options']) process.stdout.write(result.formatOptions(command));
     if (args['dry-run']) {
@@ -166,8 +183,10 @@ async function handle(action: Action, args: CheckpointArgs, setExit: (code: numb
       const { mkdir } = await import('node:fs/promises');
       await mkdir(dir, { recursive: true, mode: 0o700 });
     }
+    mark('command built');
     const outcome = await runCriuCommand({ command, env: process.env, progress, maxRetries: args.retries ?? 3 });
     progress.stop();
+    mark(`${command.program} done (${outcome.durationMs.toFixed(0)} ms)`);
     if (!outcome.ok) {
       const explanation = outcome.explanation!;
       const file = outcome.explained === 'log' ? outcome.logFile : `${command.program} output`;

@@ -58,6 +58,8 @@ export function explainCommand(setExit: (code: number) => void): CommandModule<o
           .example('$0 explain --command "criu dump -n net -n mnt -t 42 --veth-pair eth0=veth1"', 'which options this CRIU no longer has'),
       ) as Argv<ExplainArgs>,
     handler: async (args) => {
+      // yargs reads a lone `-` as an empty string.
+      if (args.log === '') args.log = '-';
       if (!args.log && args.command === undefined) throw new InputError('name a log (ctcr explain DIR/dump.log, or - for stdin) or give --command "criu ..."');
       const [{ explainCriuLog }, { analyzeLegacyCommand }, { logFindings, commandFindings, pseudoRules }, { loadRules }, { formatVersion }] = await Promise.all([
         import('../criu/log.js'),

@@ -41,6 +41,9 @@ export const LEGACY_NET_SUBKEYS: Readonly<Record<string, string>> = {
 const NET_INDEXED = /^lxc\.network\.(\d+)\.(.+)$/;
 const NET_UNINDEXED = /^lxc\.network\.([a-z].*)$/;
 
+/** Rules ask for the canonical key of every entry many times over; a config has few distinct keys. */
+const canonicalCache = new Map<string, string>();
+
 /**
  * The current name of a key, for reading a config of either generation.
  * Network keys keep their index when they have one; unindexed legacy network
@@ -48,6 +51,15 @@ const NET_UNINDEXED = /^lxc\.network\.([a-z].*)$/;
  * `networks()` in query.ts).
  */
 export function canonicalKey(key: string): string {
+  let known = canonicalCache.get(key);
+  if (known === undefined) {
+    known = computeCanonicalKey(key);
+    canonicalCache.set(key, known);
+  }
+  return known;
+}
+
+function computeCanonicalKey(key: string): string {
   if (Object.hasOwn(LEGACY_KEYS, key)) return LEGACY_KEYS[key] ?? key;
   if (key.startsWith('lxc.limit.')) return 'lxc.prlimit.' + key.slice('lxc.limit.'.length);
   let m = NET_INDEXED.exec(key);

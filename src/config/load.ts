@@ -2,15 +2,22 @@
  * Reads a container config and everything it includes (a gatherer: it
  * touches the file system, nothing after it does).
  */
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { readFileSync, statSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { ConfigEntry, IncludeRef, LxcConfig, LxcDocument } from '../types.js';
 import { InputError } from '../errors.js';
 import { parseLxcDocument } from './lxc-document.js';
 
+/**
+ * Configs, includes and fstabs are a few KiB: read synchronously. An async
+ * read is four thread-pool round trips (open, fstat, read, close), which cost
+ * more than the read itself; over a fleet of 1,000 configs that was a third
+ * of `ctcr lint`'s time (BENCHMARKS.md).
+ */
 export async function readTextFile(file: string, from?: { file: string; line: number; column: number }): Promise<string> {
   try {
-    return await readFile(file, 'utf8');
+    return readFileSync(file, 'utf8');
   } catch (err) {
     throw new InputError(`cannot read ${file}: ${describeFsError(err)}`, from ?? { file });
   }
@@ -67,7 +74,7 @@ async function resolveInclude(entry: ConfigEntry): Promise<IncludeRef> {
   const target = includeTarget(entry);
   let info;
   try {
-    info = await stat(target);
+    info = statSync(target);
   } catch {
     return { entry, target, kind: 'missing', files: [] };
   }

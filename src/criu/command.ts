@@ -121,7 +121,7 @@ export interface BuildInput {
   record?: DumpRecord;
   /** Dump: keep the container running afterwards. */
   leaveRunning?: boolean;
-  /** CRIU's log level 4 (default true): timestamps and the markers `ctcr explain` and the progress display read. */
+  /** CRIU's log level 4 (default false: it slows the frozen phase): timestamps and the markers the progress display reads. */
   verbose?: boolean;
   /** criu engine: the criu to run (default `criu`). */
   criuPath?: string;
@@ -272,7 +272,7 @@ export function buildCriuCommand(input: BuildInput): CriuCommand {
   const { action, engine, snapshot } = input;
   const version = input.criuVersion;
   const versionText = formatVersion(version);
-  const verbose = input.verbose !== false;
+  const verbose = input.verbose === true;
   const logFile = `${input.dir.replace(/\/+$/, '')}/${action}.log`;
   const candidates: Candidate[] = [];
   const skipped: SkippedOption[] = [];
@@ -366,8 +366,10 @@ export function buildCriuCommand(input: BuildInput): CriuCommand {
   for (const c of candidates) {
     const same = merged.find((m) => m.words.join('\0') === c.words.join('\0'));
     if (same) {
-      if (!same.why.includes(c.why)) same.why += `; ${c.why}`;
-      same.ruleId ??= c.ruleId;
+      // A finding's reason says it best; facts and the dump's record only add to each other.
+      if (same.source === 'finding') continue;
+      if (c.source === 'finding') Object.assign(same, { source: c.source, why: c.why, ruleId: c.ruleId });
+      else if (!same.why.includes(c.why)) same.why += `; ${c.why}`;
       continue;
     }
     merged.push({ ...c });
@@ -569,6 +571,17 @@ function configOption(words: readonly string[]): CriuConfigOption {
   const eq = first.indexOf('=');
   if (eq > 0) return { name: first.slice(0, eq), value: first.slice(eq + 1) };
   return words.length > 1 ? { name: first, value: words[1] } : { name: first };
+}
+
+/**
+ * True when every option `finding` asks for is in the command: an error a
+ * CRIU option works around (the restore's --mntns-compat-mode, the dump's
+ * --network-lock nftables) does not stand in the way of a ctcr run.
+ */
+export function workedAround(finding: Finding, command: CriuCommand): boolean {
+  if (!finding.criuOptions?.length) return false;
+  const given = new Set(command.options.map((o) => o.words.join(' ')));
+  return optionGroups(finding.criuOptions).every((g) => given.has(g.words.join(' ')));
 }
 
 /** The option name for messages: `--network-lock nftables`. */

@@ -5,11 +5,22 @@
  */
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
-import fg from 'fast-glob';
 import { InputError } from '../errors.js';
 import type { StaticTarget } from '../gather/static.js';
 
-const isGlob = (p: string) => fg.isDynamicPattern(p);
+/**
+ * fast-glob costs ~25 ms to load, a sixth of a one-config lint's start-up
+ * (BENCHMARKS.md): it is loaded only when a glob or a folder of containers
+ * needs it.
+ */
+const loadFastGlob = () => import('fast-glob').then((m) => m.default);
+
+/** Every pattern fast-glob calls dynamic contains one of these; a plain path is answered without loading it. */
+const GLOB_CHARS = /[\\*?![({]/;
+
+async function isGlob(p: string): Promise<boolean> {
+  return GLOB_CHARS.test(p) && (await loadFastGlob()).isDynamicPattern(p);
+}
 
 async function kind(p: string): Promise<'file' | 'dir' | 'missing'> {
   return stat(p).then((s) => (s.isDirectory() ? 'dir' : 'file'), () => 'missing' as const);
@@ -24,7 +35,7 @@ async function fromPath(p: string, rootfsDir: string | undefined, image: string 
     return [{ label: p, configPath: path.join(abs, 'config'), rootfsDir, image, expectRootfs: true }];
   }
   // A folder of containers, like /var/lib/lxc.
-  const configs = (await fg('*/config', { cwd: abs, onlyFiles: true })).sort();
+  const configs = (await (await loadFastGlob())('*/config', { cwd: abs, onlyFiles: true })).sort();
   if (configs.length === 0) throw new InputError(`no LXC config here: neither DIR/config nor DIR/*/config exists`, { file: p });
   return configs.map((c) => ({ label: path.join(p, path.dirname(c)), configPath: path.join(abs, c), expectRootfs: true }));
 }
@@ -38,11 +49,11 @@ export async function resolveTargets(paths: readonly string[], opts: { rootfs?: 
   }
   const expanded: string[] = [];
   for (const p of paths) {
-    if (!isGlob(p)) {
+    if (!(await isGlob(p))) {
       expanded.push(p);
       continue;
     }
-    const matches = (await fg(p, { onlyFiles: false, dot: true })).sort();
+    const matches = (await (await loadFastGlob())(p, { onlyFiles: false, dot: true })).sort();
     if (matches.length === 0) throw new InputError(`the pattern '${p}' matches nothing`);
     expanded.push(...matches);
   }

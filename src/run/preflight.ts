@@ -1,18 +1,17 @@
 /**
- * The doctor run before a checkpoint or a restore: the container's config,
- * the host, the running container and the checkpoint directory, gathered at
- * once (the slowest probe sets the time), then the rules. It all happens
- * before CRIU freezes anything, so it adds nothing to the frozen time.
+ * The doctor run before a checkpoint or a restore (the same inspect() and
+ * rules as `ctcr doctor`, for one container and its checkpoint directory):
+ * host, files, live container and directory gathered at once, the slowest
+ * probe setting the time. It all happens before CRIU freezes anything, so it
+ * adds nothing to the frozen time.
  */
-import path from 'node:path';
-import type { Assumptions, Finding, Rule, Snapshot } from '../types.js';
+import type { Assumptions, Finding, HostFacts, Rule, Snapshot } from '../types.js';
 import type { RuleLevels } from '../engine/evaluate.js';
-import { evaluate } from '../engine/evaluate.js';
+import { inspect, DOCTOR_CRIU_FEATURES } from '../engine/inspect.js';
+import { doctorFindings } from '../engine/doctor.js';
 import { rootfsPathsOf } from '../engine/lint.js';
-import { gatherStatic } from '../gather/static.js';
 import { gatherHost } from '../gather/host.js';
-import { gatherContainer } from '../gather/container.js';
-import { gatherCheckpointDir } from '../gather/checkpoint-dir.js';
+import { gatherCriuConfig } from '../gather/doctor-probes.js';
 
 export interface PreflightRequest {
   name: string;
@@ -23,6 +22,11 @@ export interface PreflightRequest {
   env: NodeJS.ProcessEnv;
   /** Limit for each probe. */
   timeoutMs: number;
+  /** Rules, levels and assumptions; a promise lets the probes start while the rules load. */
+  setup: PreflightSetup | Promise<PreflightSetup>;
+}
+
+export interface PreflightSetup {
   rules: readonly Rule[];
   levels: RuleLevels;
   assumptions: Assumptions;
@@ -30,6 +34,7 @@ export interface PreflightRequest {
 
 export interface Preflight {
   snapshot: Snapshot;
+  /** The container's findings and the host's. */
   findings: Finding[];
   durationMs: number;
 }
@@ -39,19 +44,36 @@ function withoutConfigFile(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   return rest;
 }
 
-/** Gathers and evaluates. Throws InputError when the container's config cannot be read (exit 2). */
+/**
+ * The host facts, with `criu check` and its probes run without a
+ * CRIU_CONFIG_FILE: that file belongs to one command (a restore-only option
+ * in it makes `criu check` fail), and the command builder carries its valid
+ * options over. The file itself is still read as a fact (criuConfig).
+ */
+async function hostFacts(env: NodeJS.ProcessEnv, timeoutMs: number): Promise<HostFacts> {
+  const [host, criuConfig] = await Promise.all([
+    gatherHost({ env: withoutConfigFile(env), timeoutMs, features: DOCTOR_CRIU_FEATURES }),
+    gatherCriuConfig(env, timeoutMs),
+  ]);
+  return { ...host, env: { ...host.env, CRIU_CONFIG_FILE: env.CRIU_CONFIG_FILE }, criuConfig };
+}
+
+/** Gathers and evaluates. Throws InputError when the container does not exist or its config cannot be read (exit 2). */
 export async function preflight(req: PreflightRequest): Promise<Preflight> {
   const started = performance.now();
-  const configPath = path.join(req.lxcpath, req.name, 'config');
-  const [base, host, container, checkpointDir] = await Promise.all([
-    gatherStatic({ label: req.name, configPath, expectRootfs: true }, { rootfsPaths: rootfsPathsOf(req.rules), assumptions: req.assumptions, purpose: req.action }),
-    // The host is judged without a CRIU_CONFIG_FILE: that one belongs to a command (a restore-only option in it makes
-    // `criu check` fail), and the command builder carries its valid options over. The fact that it is set stays.
-    gatherHost({ env: withoutConfigFile(req.env), timeoutMs: req.timeoutMs }).then((h) => ({ ...h, env: { ...h.env, CRIU_CONFIG_FILE: req.env.CRIU_CONFIG_FILE } })),
-    gatherContainer(req.name, req.lxcpath, { env: req.env, timeoutMs: req.timeoutMs }),
-    gatherCheckpointDir(req.dir),
-  ]);
-  const snapshot: Snapshot = { ...base, host, container, checkpointDir };
-  const findings = evaluate(req.rules, snapshot, req.levels);
-  return { snapshot, findings, durationMs: performance.now() - started };
+  const setup = Promise.resolve(req.setup);
+  const inspection = await inspect({
+    lxcpath: req.lxcpath,
+    names: [req.name],
+    env: req.env,
+    timeoutMs: req.timeoutMs,
+    checkpointDir: req.dir,
+    purpose: req.action,
+    files: setup.then((s) => ({ assumptions: s.assumptions, rootfsPaths: rootfsPathsOf(s.rules) })),
+    host: hostFacts(req.env, req.timeoutMs),
+  });
+  if (inspection.errors.length) throw inspection.errors[0]!;
+  const snapshot = inspection.containers[0]!;
+  const { rules, levels } = await setup;
+  return { snapshot, findings: doctorFindings(rules, snapshot, levels), durationMs: performance.now() - started };
 }

@@ -6,6 +6,7 @@
  * and reads the result: CRIU's stats, the images' size, the log; on failure
  * the diagnosis of its own log.
  */
+import { rmSync } from 'node:fs';
 import { mkdtemp, open, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -132,9 +133,22 @@ export async function runCriuCommand(req: RunRequest): Promise<RunOutcome> {
   const label = command.action === 'dump' ? 'checkpoint' : 'restore';
 
   let confDir: string | undefined;
+  // Interrupted (Ctrl-C ends ctcr with lxc-checkpoint), the finally below does not run: these hooks remove the file.
+  const removeOnExit = () => {
+    if (confDir) rmSync(confDir, { recursive: true, force: true });
+  };
+  const onSignal = (signal: NodeJS.Signals) => {
+    removeOnExit();
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
+    process.kill(process.pid, signal);
+  };
   const env: NodeJS.ProcessEnv = { ...req.env };
   try {
     if (command.configFile !== undefined) {
+      process.once('exit', removeOnExit);
+      process.once('SIGINT', onSignal);
+      process.once('SIGTERM', onSignal);
       confDir = await mkdtemp(path.join(req.tmpDir ?? os.tmpdir(), 'ctcr-criu-'));
       const confFile = path.join(confDir, `${command.action}.conf`);
       await writeFile(confFile, command.configFile, { mode: 0o600 });
@@ -191,6 +205,9 @@ export async function runCriuCommand(req: RunRequest): Promise<RunOutcome> {
       await sleep(delay);
     }
   } finally {
+    process.removeListener('exit', removeOnExit);
+    process.removeListener('SIGINT', onSignal);
+    process.removeListener('SIGTERM', onSignal);
     if (confDir) await rm(confDir, { recursive: true, force: true });
   }
 }

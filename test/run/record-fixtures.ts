@@ -26,9 +26,7 @@ const checked = await preflight({
   action: action === 'restore' ? 'restore' : 'dump',
   env: process.env,
   timeoutMs: 5000,
-  rules,
-  levels: {},
-  assumptions: resolveAssumptions(undefined, undefined),
+  setup: { rules, levels: {}, assumptions: resolveAssumptions(undefined, undefined) },
 });
 const fixture = {
   source: `recorded by test/run/record-fixtures.ts on ${os.release()} (${new Date().toISOString().slice(0, 10)}): ${note}`,

@@ -40,7 +40,8 @@ export async function main(args: string[]): Promise<number> {
     .wrap(Math.min(110, process.stdout.columns || 100))
     .epilogue('Exit codes: 0 nothing reached the threshold (READY), 1 findings reached it (NOT READY), 2 usage or input error, 3 a checkpoint or restore ran and failed.\nDocs: ctcr rules ID explains one rule.')
     .fail((msg, err) => {
-      throw err ?? new InputError(msg);
+      // yargs writes some messages over several lines; a usage error is one line.
+      throw err ?? new InputError(msg.replace(/\s*\n\s*/g, ' '));
     });
   try {
     await parser.parseAsync();

@@ -1,7 +1,7 @@
 /** The default human format, after ESLint's stylish: grouped by file, `line:col severity message rule`. */
 import path from 'node:path';
 import { Chalk } from 'chalk';
-import type { Finding } from '../types.js';
+import type { Finding, Fix } from '../types.js';
 import { countBySeverity, type ReportContext } from './types.js';
 
 export function formatStylish(ctx: ReportContext): string {
@@ -41,8 +41,11 @@ export function formatStylish(ctx: ReportContext): string {
   const n = countBySeverity(ctx.results);
   const total = n.error + n.warning + n.info;
   if (total > 0) {
-    const fixable = ctx.results.flatMap((r) => r.findings).filter((f) => f.fix).length;
-    const suggestible = ctx.results.flatMap((r) => r.findings).filter((f) => !f.fix && f.suggestions?.length).length;
+    // Only fixes that change something count: explain's advice in words carries no edits.
+    const applicable = (x: Fix) => x.edits.length > 0 || (x.rootfsOps?.length ?? 0) > 0;
+    const all = ctx.results.flatMap((r) => r.findings);
+    const fixable = all.filter((f) => f.fix && applicable(f.fix)).length;
+    const suggestible = all.filter((f) => !(f.fix && applicable(f.fix)) && f.suggestions?.some(applicable)).length;
     const mark = n.error ? c.red.bold('✖') : n.warning ? c.yellow.bold('⚠') : c.blue.bold('ℹ');
     out.push('', `${mark} ${c.bold(`${total} problem${total === 1 ? '' : 's'} (${n.error} error${n.error === 1 ? '' : 's'}, ${n.warning} warning${n.warning === 1 ? '' : 's'}, ${n.info} info)`)}`);
     if (fixable) out.push(c.dim(`  ${fixable} fixable with --fix`));

@@ -164,6 +164,10 @@ export const NOISE_PATTERNS: readonly RegExp[] = [
   /rlimit: Can't setup RLIMIT_NOFILE for self/,
   /Can't keep kdat cache/,
   /ERROR -2 reported by netlink/,
+  // `ip addr restore` / `ip route restore` say so for addresses and routes the
+  // new netns already has; CRIU goes on and the restore succeeds (seen on every lab restore).
+  /^(Error: )?ipv[46]: [Aa]ddress already assigned\.$/,
+  /^(RTNETLINK answers: )?File exists$/,
 ];
 
 /** Consequences of an earlier error (criu-facts.md §0, plus CRIU's own follow-ups): the cause is above them. */

@@ -142,7 +142,6 @@ test('bad input: one line, exit 2', async () => {
 
 test(
   'a successful restore log at CRIU’s default level (no end marker) is not a failure',
-  { todo: "log.ts diagnoses the bare 'Error: ipv4: Address already assigned.' that `ip addr restore` prints on every restore (reported to the criu engineer)" },
   async () => {
     const { exitCode, report } = await explainJson([path.join(FIXTURES_DIR, 'run', 'success-restore-default-level-criu4.2.1-linux6.18.log')]);
     assert.equal(report.results[0]!.findings.length, 0, JSON.stringify(report.results[0]!.findings));

@@ -1,0 +1,9 @@
+/** Every measurement, in the order of the table. A new one is added by listing it here. */
+import type { Measurement } from '../harness/types.js';
+import { lintThroughput } from './lint.js';
+import { startup } from './startup.js';
+import { imageGate } from './image.js';
+import { doctor } from './doctor.js';
+import { checkpoint } from './checkpoint.js';
+
+export const MEASUREMENTS: readonly Measurement[] = [lintThroughput, startup, imageGate, doctor, checkpoint];

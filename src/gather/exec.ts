@@ -1,12 +1,14 @@
 /**
- * Running helper programs and settling probes for the live gatherers. Nothing
- * here throws: a program that is missing, fails or hangs becomes a result
+ * Running helper programs and settling probes for the live gatherers, with
+ * node:child_process rather than execa: execa's import alone took ~80 ms of
+ * every doctor's run here (BENCHMARKS.md), and this needs only a spawn,
+ * its output and a process-group kill. Nothing here throws: a program that is missing, fails or hangs becomes a result
  * that says so, and a probe that throws or hangs becomes `{ ok: false, reason }`.
  */
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { execa } from 'execa';
+import { spawn, type ChildProcess } from 'node:child_process';
 import type { Gathered } from '../types.js';
 
 export interface ExecResult {
@@ -59,14 +61,7 @@ export async function run(file: string, args: readonly string[], opts: ExecOptio
   let timedOut = false;
   let timer: NodeJS.Timeout | undefined;
   try {
-    const child = execa(resolved, [...args], {
-      env,
-      extendEnv: false,
-      reject: false,
-      detached: true,
-      stripFinalNewline: false,
-      ...(opts.input !== undefined ? { input: opts.input } : { stdin: 'ignore' as const }),
-    });
+    const child = spawn(resolved, [...args], { env, detached: true, stdio: [opts.input !== undefined ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
     const pgid = child.pid;
     if (pgid !== undefined) liveGroups.add(pgid);
     timer = setTimeout(() => {
@@ -75,30 +70,60 @@ export async function run(file: string, args: readonly string[], opts: ExecOptio
         try { process.kill(-pgid, 'SIGKILL'); } catch { /* already gone */ }
       }
     }, opts.timeoutMs);
-    const result = await child;
+    const result = await collect(child, opts.input);
     if (pgid !== undefined) liveGroups.delete(pgid);
-    const stdout = String(result.stdout ?? '');
-    const stderr = String(result.stderr ?? '');
-    const exitCode = typeof result.exitCode === 'number' ? result.exitCode : undefined;
+    const { stdout, stderr } = result;
+    // A program that never started closes with a negative errno as its code: that is no exit code.
+    const exitCode = result.error ? undefined : result.exitCode ?? undefined;
     const base = { stdout, stderr, exitCode, timedOut, durationMs: elapsed() };
     if (timedOut) return { ...base, ok: false, reason: `${commandText(file, args)} timed out after ${opts.timeoutMs} ms` };
     if (exitCode === 0) return { ...base, ok: true, reason: '' };
-    const code = (result as { code?: string }).code;
+    const code = result.error?.code;
     if (code === 'ENOENT' || code === 'EACCES') {
       return { ...base, ok: false, reason: `cannot run ${resolved}: ${code === 'ENOENT' ? 'not found' : 'permission denied'}` };
     }
+    if (result.error) return { ...base, ok: false, reason: `cannot run ${resolved}: ${result.error.message}` };
     if (exitCode === undefined && result.signal) {
       return { ...base, ok: false, reason: `${commandText(file, args)} was killed by ${result.signal}` };
     }
-    if (exitCode === undefined) {
-      return { ...base, ok: false, reason: `cannot run ${resolved}: ${(result as { shortMessage?: string }).shortMessage ?? 'unknown error'}` };
-    }
+    if (exitCode === undefined) return { ...base, ok: false, reason: `cannot run ${resolved}: it ended without an exit code` };
     return { ...base, ok: false, reason: `${commandText(file, args)} exited with code ${exitCode}` };
   } catch (err) {
     return { ok: false, stdout: '', stderr: '', reason: `cannot run ${resolved}: ${(err as Error)?.message ?? String(err)}`, timedOut, durationMs: elapsed() };
   } finally {
     if (timer) clearTimeout(timer);
   }
+}
+
+interface Collected {
+  stdout: string;
+  stderr: string;
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+  error?: NodeJS.ErrnoException;
+}
+
+/** Feeds `input`, gathers both outputs, and resolves once the child has exited and its pipes are drained (or it failed to start). */
+function collect(child: ChildProcess, input: string | undefined): Promise<Collected> {
+  return new Promise((resolve) => {
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout!.on('data', (b: Buffer) => out.push(b));
+    child.stderr!.on('data', (b: Buffer) => err.push(b));
+    let error: NodeJS.ErrnoException | undefined;
+    child.on('error', (e: NodeJS.ErrnoException) => {
+      error ??= e;
+    });
+    if (child.stdin) {
+      // A program that exits without reading its input closes the pipe: not an error of ours.
+      child.stdin.on('error', () => undefined);
+      child.stdin.end(input);
+    }
+    // 'close' comes after 'exit' and after stdio closed; it also follows a failed start.
+    child.on('close', (exitCode: number | null, signal: NodeJS.Signals | null) => {
+      resolve({ stdout: Buffer.concat(out).toString('utf8'), stderr: Buffer.concat(err).toString('utf8'), exitCode, signal, ...(error ? { error } : {}) });
+    });
+  });
 }
 
 function commandText(file: string, args: readonly string[]): string {

@@ -42,6 +42,21 @@ describe('run', () => {
     assert.match(r.reason, /cannot run .*noexec/);
   });
 
+  test('an executable whose interpreter is missing cannot run: no exit code, the errno in words', async () => {
+    const file = path.join(dir, 'badinterp');
+    writeFileSync(file, '#!/nonexistent/ctcr-interpreter\n');
+    chmodSync(file, 0o755);
+    const r = await run(file, [], { timeoutMs: 5000 });
+    assert.deepEqual([r.ok, r.exitCode, r.reason], [false, undefined, `cannot run ${file}: not found`]);
+  });
+
+  test('input reaches the program on stdin; a program killed by a signal says which', async () => {
+    const r = await run('cat', [], { timeoutMs: 5000, input: 'line one\n' });
+    assert.deepEqual([r.ok, r.stdout], [true, 'line one\n']);
+    const killed = await run(script('selfkill', 'kill -TERM $$'), [], { timeoutMs: 5000 });
+    assert.deepEqual([killed.ok, killed.exitCode, killed.reason], [false, undefined, 'selfkill was killed by SIGTERM']);
+  });
+
   test('a timeout kills the whole process group, so a child holding stdout does not keep it waiting', async () => {
     const file = script('hangs', 'sleep 30; echo never');
     const t0 = performance.now();

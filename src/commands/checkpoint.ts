@@ -10,6 +10,7 @@ import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import type { Finding } from '../types.js';
 import { EXIT, InputError } from '../errors.js';
+import { isContainerName } from '../gather/lxcpath.js';
 import { type ReportArgs, withReportOptions, loadSettings, ruleLevels, emitReport } from './common.js';
 
 type Action = 'dump' | 'restore';
@@ -29,15 +30,13 @@ interface CheckpointArgs extends ReportArgs {
   timeout?: number;
 }
 
-const CONTAINER_NAME = /^[A-Za-z0-9_.-]+$/;
-
 function builder(action: Action) {
   return (y: Argv) =>
     withReportOptions(
       y
         .positional('name', { type: 'string', describe: 'The container' })
         .option('n', { alias: 'name-opt', type: 'string', describe: 'The container (as lxc-checkpoint -n)', group: 'Inputs:' })
-        .option('lxcpath', { alias: 'P', type: 'string', describe: 'Where containers live (default: lxc-config lxc.lxcpath)', group: 'Inputs:' })
+        .option('lxcpath', { alias: 'P', type: 'string', describe: "Where containers live (default: LXC's, lxc.lxcpath of /etc/lxc/lxc.conf, else /var/lib/lxc)", group: 'Inputs:' })
         .option('dir', { alias: 'D', type: 'string', describe: action === 'dump' ? 'Checkpoint directory (created; must not hold a checkpoint)' : 'Checkpoint directory to restore from', group: 'Inputs:' })
         .option('engine', { choices: ['lxc', 'criu'] as const, default: 'lxc' as const, describe: 'lxc: through lxc-checkpoint (LXC keeps managing the container); criu: criu itself, as on CRIU\'s LXC page', group: 'Run:' })
         .option('force', { type: 'boolean', describe: 'Go ahead even when the doctor finds errors (says which it overrode)', group: 'Run:' })
@@ -62,7 +61,7 @@ async function handle(action: Action, args: CheckpointArgs, setExit: (code: numb
   mark('command parsed');
   const name = args.name ?? args['name-opt'];
   if (!name) throw new InputError(`name the container: ctcr ${action === 'dump' ? 'checkpoint' : 'restore'} NAME -D DIR`);
-  if (!CONTAINER_NAME.test(name)) throw new InputError(`'${name}' is not a container name`);
+  if (!isContainerName(name)) throw new InputError(`'${name}' is not a container name`);
   if (!args.dir) throw new InputError('-D DIR is required: the checkpoint directory');
   const dir = path.resolve(args.dir);
   const engine = args.engine ?? 'lxc';

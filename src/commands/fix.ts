@@ -9,6 +9,7 @@ import type { RuleLevels } from '../engine/evaluate.js';
 import type { FixOutcome, FixSubject } from '../fix/engine.js';
 import type { TargetResult } from '../report/types.js';
 import { EXIT, InputError } from '../errors.js';
+import { isContainerName } from '../gather/lxcpath.js';
 import { type ReportArgs, withReportOptions, loadSettings, loadRuleSetup, emitReport } from './common.js';
 
 /** The flags that choose and show fixes, shared with `ctcr lint --fix`. */
@@ -29,7 +30,6 @@ interface FixArgs extends ReportArgs, FixFlags {
   timeout?: number;
 }
 
-const CONTAINER_NAME = /^[A-Za-z0-9_.-]+$/;
 
 /** What `ctcr fix` was asked to fix: files (as lint reads them) or a container on this host (as the doctor inspects it). */
 type FixTarget = { kind: 'path'; target: StaticTarget } | { kind: 'name'; name: string; lxcpath: string };
@@ -37,10 +37,11 @@ type FixTarget = { kind: 'path'; target: StaticTarget } | { kind: 'name'; name: 
 /** NAME (a container in the lxcpath) or PATH (config file, container directory, folder of containers, glob). */
 async function resolveFixTargets(args: FixArgs): Promise<FixTarget[]> {
   const { resolveTargets } = await import('../engine/targets.js');
-  const { defaultLxcpath } = await import('../fix/container-state.js');
+  const { resolveLxcpath } = await import('../gather/lxcpath.js');
+  const defaultLxcpath = () => resolveLxcpath(process.env);
   let lxcpath: string | undefined = args.lxcpath ? path.resolve(args.lxcpath) : undefined;
   const byName = async (name: string): Promise<FixTarget> => {
-    if (!CONTAINER_NAME.test(name)) throw new InputError(`'${name}' is neither a file, a directory nor a container name`);
+    if (!isContainerName(name)) throw new InputError(`'${name}' is neither a file, a directory nor a container name`);
     if (args.rootfs || args.image) throw new InputError(`--rootfs and --image go with a PATH; a container name (${name}) is inspected where it lives`);
     lxcpath ??= await defaultLxcpath();
     const configPath = path.join(lxcpath, name, 'config');
@@ -50,7 +51,7 @@ async function resolveFixTargets(args: FixArgs): Promise<FixTarget[]> {
   const targets: FixTarget[] = [];
   for (const t of args.targets) {
     // A bare word is a container of the lxcpath when there is one of that name, else a path if it exists; `./x` is always a path.
-    const bare = CONTAINER_NAME.test(t) && t !== '.' && t !== '..';
+    const bare = isContainerName(t);
     if (bare && existsSync(path.join((lxcpath ??= await defaultLxcpath()), t, 'config'))) targets.push(await byName(t));
     else if (!bare || existsSync(t)) {
       for (const target of await resolveTargets([t], { rootfs: args.rootfs, image: args.image })) targets.push({ kind: 'path', target });
@@ -168,7 +169,7 @@ export function fixCommand(setExit: (code: number) => void): CommandModule<objec
               describe: 'Container names (in the lxcpath: judged with their live facts, as the doctor does), or config files, container directories, globs (their files only, as lint does)',
             })
             .option('name', { alias: 'n', type: 'string', array: true, describe: 'A container name (repeatable)', group: 'Inputs:' })
-            .option('lxcpath', { alias: 'P', type: 'string', describe: 'Where containers live (default: lxc-config lxc.lxcpath, else /var/lib/lxc)', group: 'Inputs:' })
+            .option('lxcpath', { alias: 'P', type: 'string', describe: "Where containers live (default: LXC's, lxc.lxcpath of /etc/lxc/lxc.conf, else /var/lib/lxc)", group: 'Inputs:' })
             .option('rootfs', { type: 'string', describe: 'The root filesystem directory to inspect and fix instead of the one the config names', group: 'Inputs:' })
             .option('image', { type: 'string', describe: 'A rootfs image (read only: rootfs operations are listed, not done)', group: 'Inputs:' })
             .conflicts('rootfs', 'image')

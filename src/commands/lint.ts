@@ -8,7 +8,6 @@ import { PACKAGE_ROOT } from '../version.js';
 import { type ReportArgs, withReportOptions, loadSettings, loadRuleSetup, emitReport } from './common.js';
 import { type FixFlags, withFixOptions } from './fix.js';
 
-export const DEFAULT_LXCPATH = '/var/lib/lxc';
 export const EXAMPLE_CONTAINER = fileURLToPath(new URL('fixtures/containers/example', PACKAGE_ROOT));
 
 interface LintArgs extends ReportArgs, FixFlags {
@@ -19,15 +18,15 @@ interface LintArgs extends ReportArgs, FixFlags {
   image?: string;
 }
 
-/** With no path: the containers of LXC's default lxcpath, or else the example shipped with ctcr. */
-function defaultPaths(): { paths: string[]; note: string } {
-  const found = existsSync(DEFAULT_LXCPATH)
-    ? readdirSync(DEFAULT_LXCPATH).filter((n) => existsSync(path.join(DEFAULT_LXCPATH, n, 'config')))
-    : [];
-  if (found.length) return { paths: [DEFAULT_LXCPATH], note: `ctcr: no path given: linting the ${found.length} container(s) in ${DEFAULT_LXCPATH}` };
+/** With no path: the containers of LXC's lxcpath, or else the example shipped with ctcr. */
+async function defaultPaths(): Promise<{ paths: string[]; note: string }> {
+  const { resolveLxcpath } = await import('../gather/lxcpath.js');
+  const lxcpath = await resolveLxcpath(process.env);
+  const found = existsSync(lxcpath) ? readdirSync(lxcpath).filter((n) => existsSync(path.join(lxcpath, n, 'config'))) : [];
+  if (found.length) return { paths: [lxcpath], note: `ctcr: no path given: linting the ${found.length} container(s) in ${lxcpath}` };
   return {
     paths: [path.relative(process.cwd(), EXAMPLE_CONTAINER) || EXAMPLE_CONTAINER],
-    note: `ctcr: no path given and no container in ${DEFAULT_LXCPATH}: linting the example container shipped with ctcr (${EXAMPLE_CONTAINER})`,
+    note: `ctcr: no path given and no container in ${lxcpath}: linting the example container shipped with ctcr (${EXAMPLE_CONTAINER})`,
   };
 }
 
@@ -53,7 +52,7 @@ export function lintCommand(setExit: (code: number) => void): CommandModule<obje
       const [{ resolveTargets }, { lintTargets }] = await Promise.all([import('../engine/targets.js'), import('../engine/lint.js')]);
       let paths = args.paths;
       if (paths.length === 0 && !args.rootfs && !args.image) {
-        const d = defaultPaths();
+        const d = await defaultPaths();
         process.stderr.write(d.note + '\n');
         paths = d.paths;
       }

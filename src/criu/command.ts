@@ -584,11 +584,6 @@ export function workedAround(finding: Finding, command: CriuCommand): boolean {
   return optionGroups(finding.criuOptions).every((g) => given.has(g.words.join(' ')));
 }
 
-/** The option name for messages: `--network-lock nftables`. */
-export function optionText(words: readonly string[]): string {
-  return words.join(' ');
-}
-
 /** The criu version to build for: the installed one, else what the snapshot assumes. */
 export function criuVersionOf(snapshot: Snapshot): VersionNumber {
   const criu = snapshot.host?.criu;

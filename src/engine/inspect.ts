@@ -56,10 +56,9 @@ export interface Inspection {
   notes: string[];
 }
 
-const CONTAINER_NAME = /^[A-Za-z0-9_.+-]+$/;
 
-/** LXC's lxcpath without running lxc-config (which the host probe runs at the same time). */
-export { resolveLxcpath } from '../gather/host.js';
+export { resolveLxcpath } from '../gather/lxcpath.js';
+import { isContainerName } from '../gather/lxcpath.js';
 
 /**
  * The `criu check --feature` probes the doctor's rules read (each is one more
@@ -115,7 +114,7 @@ export async function inspect(options: InspectOptions): Promise<Inspection> {
   let names: readonly string[];
   if (opts.names && opts.names.length > 0) {
     for (const name of opts.names) {
-      if (!CONTAINER_NAME.test(name)) throw new InputError(`'${name}' is not a container name`);
+      if (!isContainerName(name)) throw new InputError(`'${name}' is not a container name`);
       if (!existsSync(path.join(opts.lxcpath, name, 'config'))) {
         throw new InputError(`no container '${name}' in ${opts.lxcpath} (no ${path.join(opts.lxcpath, name, 'config')}; -P names another lxcpath)`);
       }

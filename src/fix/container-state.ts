@@ -10,15 +10,6 @@ import path from 'node:path';
 import type { Gathered } from '../types.js';
 import { run } from '../gather/exec.js';
 
-export const DEFAULT_LXCPATH = '/var/lib/lxc';
-
-/** LXC's lxcpath as `lxc-config lxc.lxcpath` says, else /var/lib/lxc. */
-export async function defaultLxcpath(): Promise<string> {
-  const r = await run('lxc-config', ['lxc.lxcpath'], { timeoutMs: 5_000 });
-  const answer = r.ok ? r.stdout.trim() : '';
-  return answer.startsWith('/') ? answer : DEFAULT_LXCPATH;
-}
-
 async function monitorRunning(name: string, lxcpath: string): Promise<boolean> {
   const wanted = `[lxc monitor] ${path.resolve(lxcpath)} ${name}`;
   for (const pid of await readdir('/proc')) {

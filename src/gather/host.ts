@@ -12,6 +12,7 @@ import { findOnPath, run, settle, type ExecResult } from './exec.js';
 import { parseCriuVersionInfo, parseIpVersion, parseKernelRelease, parseLxcVersion } from '../criu/version.js';
 import { parseCriuCheckOutput, parseFeatureCheck } from '../criu/check.js';
 import { cgroupMounts, parseMountInfo } from './procfs.js';
+import { currentEuid, resolveLxcpath } from './lxcpath.js';
 
 /**
  * Features probed with `criu check --feature NAME` by default. Each probe is
@@ -211,35 +212,6 @@ async function gatherAppArmor(sys: string): Promise<{ enabled: boolean; security
     ),
   ]);
   return { enabled: securityfs, securityfs, moduleEnabled };
-}
-
-/** `lxc.lxcpath = X` from an LXC global config file (last one wins, trailing slashes dropped), or null. */
-export function lxcpathFromGlobalConfig(text: string): string | null {
-  let value: string | null = null;
-  for (const line of text.split(/\r?\n/)) {
-    const m = /^\s*lxc\.lxcpath\s*=\s*(.*?)\s*$/.exec(line);
-    if (m) value = m[1].replace(/\/+$/, '') || '/';
-  }
-  return value;
-}
-
-/** LXC's own default lxcpath: /var/lib/lxc for root, ~/.local/share/lxc otherwise (see lxc-facts §5). */
-export function defaultLxcpath(env: NodeJS.ProcessEnv, euid: number | undefined): string {
-  if (euid === 0 || euid === undefined) return '/var/lib/lxc';
-  return path.join(env.HOME ?? os.homedir(), '.local/share/lxc');
-}
-
-const currentEuid = () => (typeof process.geteuid === 'function' ? process.geteuid() : undefined);
-
-/**
- * LXC's lxcpath without running lxc-config: `lxc.lxcpath` of LXC's global
- * config (/etc/lxc/lxc.conf for root, ~/.config/lxc/lxc.conf otherwise),
- * else LXC's default.
- */
-export async function resolveLxcpath(env: NodeJS.ProcessEnv, euid = currentEuid()): Promise<string> {
-  const globalConfig = euid === 0 || euid === undefined ? '/etc/lxc/lxc.conf' : path.join(env.HOME ?? os.homedir(), '.config/lxc/lxc.conf');
-  const text = await readFile(globalConfig, 'utf8').catch(() => '');
-  return lxcpathFromGlobalConfig(text) ?? defaultLxcpath(env, euid);
 }
 
 async function gatherLxc(env: NodeJS.ProcessEnv, timeoutMs: number): Promise<ValueOf<HostFacts['lxc']>> {

@@ -1,4 +1,9 @@
-/** Reading CRIU's logs (dump.log, restore.log, check output). */
+/**
+ * Reading CRIU's logs (dump.log, restore.log, check output) for the lab.
+ * Deliberately not src/criu/log.ts: the ground-truth tests hold ctcr's
+ * explanation of a failure against this small, separate reading of the
+ * same log, which a bug in ctcr's parser cannot also bend.
+ */
 
 /** Printed on every run on this machine kind and harmless. */
 const NOISE = [/rlimit: Can't setup RLIMIT_NOFILE/, /Can't keep kdat cache/];

@@ -30,13 +30,15 @@ async function startTree(t: TestContext, command: string, args: string[]): Promi
 /** A node process holding a TCP listener, a connection to it (both ends), a bound UDP socket, and a `sleep` child. */
 const SOCKET_HOLDER = `
 const net = require('net'), dgram = require('dgram'), cp = require('child_process');
-const srv = net.createServer(() => {}).listen(0, '127.0.0.1', () => {
+// Ready only once the server has accepted (its end has an fd) and sleep has exec'd: a fixed delay raced under load.
+let accepted;
+const gotConnection = new Promise((resolve) => { accepted = resolve; });
+const srv = net.createServer(() => accepted()).listen(0, '127.0.0.1', () => {
   const c = net.connect(srv.address().port, '127.0.0.1', () => {
     const u = dgram.createSocket('udp4');
     u.bind(0, '127.0.0.1', () => {
       const k = cp.spawn('sleep', ['60'], { stdio: 'ignore' });
-      // Give the server side time to accept before saying ready.
-      setTimeout(() => console.log(JSON.stringify({ port: srv.address().port, client: c.localPort, udp: u.address().port, sleep: k.pid })), 100);
+      k.once('spawn', () => gotConnection.then(() => console.log(JSON.stringify({ port: srv.address().port, client: c.localPort, udp: u.address().port, sleep: k.pid }))));
     });
   });
 });`;

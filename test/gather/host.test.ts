@@ -5,7 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, describe, test } from 'node:test';
 import type { ExecResult } from '../../src/gather/exec.js';
-import { defaultLxcpath, gatherHost, HOST_TOOLS, lxcpathFromGlobalConfig, parseFeatureAnswer } from '../../src/gather/host.js';
+import { gatherHost, HOST_TOOLS, parseFeatureAnswer } from '../../src/gather/host.js';
+import { defaultLxcpath, isContainerName, lxcpathFromGlobalConfig } from '../../src/gather/lxcpath.js';
 import { liveFixture } from './fixtures.js';
 
 const scratch = mkdtempSync(path.join(os.tmpdir(), 'ctcr-host-'));
@@ -240,5 +241,10 @@ describe('pure helpers', () => {
     assert.equal(lxcpathFromGlobalConfig('lxc.default_config = /etc/lxc/default.conf\n'), null);
     assert.equal(defaultLxcpath({}, 0), '/var/lib/lxc');
     assert.equal(defaultLxcpath({ HOME: '/home/u' }, 1000), '/home/u/.local/share/lxc');
+  });
+
+  test('a container name is one folder of the lxcpath: no slash, no . or .., nothing a shell misreads', () => {
+    for (const ok of ['web1', 'ctcrlab-mwyf-1', 'a.b_c+d']) assert.ok(isContainerName(ok), ok);
+    for (const bad of ['', '.', '..', 'a/b', '../etc', 'a b', 'x;y', '$(id)']) assert.ok(!isContainerName(bad), bad);
   });
 });

@@ -12,6 +12,7 @@
  */
 import type { ConfigEntry, LxcConfig } from '../types.js';
 import { LEGACY_NET_SUBKEYS } from './legacy-keys.js';
+import { perConfig } from './memo.js';
 
 export interface LegacyNetworkLine {
   entry: ConfigEntry;
@@ -46,7 +47,7 @@ export function numberedNetworkIndexes(config: LxcConfig): Set<number> {
 }
 
 /** The legacy network lines of the config, in order, each with the index it belongs to. */
-export function legacyNetworkLines(config: LxcConfig): LegacyNetworkLine[] {
+export const legacyNetworkLines = perConfig((config: LxcConfig): readonly LegacyNetworkLine[] => {
   const numbered = numberedNetworkIndexes(config);
   const currentIndexes = new Set(config.entries.flatMap((e) => {
     const m = CURRENT_NUMBERED.exec(e.key);
@@ -82,4 +83,4 @@ export function legacyNetworkLines(config: LxcConfig): LegacyNetworkLine[] {
     out.push({ entry, index: current >= 0 ? current : undefined, sub, clearsAll: false });
   }
   return out;
-}
+});

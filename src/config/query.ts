@@ -6,18 +6,28 @@
 import type { ConfigEntry, LxcConfig, NetworkSpec } from '../types.js';
 import { canonicalKey } from './legacy-keys.js';
 import { legacyNetworkLines } from './legacy-networks.js';
+import { perConfig } from './memo.js';
+
+/** Entries by their key's current name, in order. */
+const byKey = perConfig((config): Map<string, ConfigEntry[]> => {
+  const index = new Map<string, ConfigEntry[]>();
+  for (const e of config.entries) {
+    const key = canonicalKey(e.key);
+    const list = index.get(key);
+    if (list) list.push(e);
+    else index.set(key, [e]);
+  }
+  return index;
+});
 
 /** Entries whose key, in its current name, is `key` (e.g. `lxc.tty.max` finds `lxc.tty` too). */
 export function entriesFor(config: LxcConfig, key: string): ConfigEntry[] {
-  return config.entries.filter((e) => canonicalKey(e.key) === key);
+  return [...(byKey(config).get(key) ?? [])];
 }
 
 /** The entry that decides a scalar key: the last one. Undefined when the key is not set. */
 export function lastEntry(config: LxcConfig, key: string): ConfigEntry | undefined {
-  for (let i = config.entries.length - 1; i >= 0; i--) {
-    if (canonicalKey(config.entries[i].key) === key) return config.entries[i];
-  }
-  return undefined;
+  return byKey(config).get(key)?.at(-1);
 }
 
 /** A scalar's value; an empty value means "reset to the default", returned as undefined. */
@@ -52,7 +62,7 @@ const NET_KEY = /^lxc\.net\.(\d+|\?)\.(.+)$/;
  * one the legacy-key fix renames them to); a bare `lxc.net =` /
  * `lxc.network =` clears all networks.
  */
-export function networks(config: LxcConfig): NetworkSpec[] {
+export const networks = perConfig((config: LxcConfig): readonly NetworkSpec[] => {
   const legacyIndex = new Map(legacyNetworkLines(config).map((l) => [l.entry, l.index]));
   const byIndex = new Map<number, NetworkSpec>();
   for (const entry of config.entries) {
@@ -78,4 +88,4 @@ export function networks(config: LxcConfig): NetworkSpec[] {
     }
   }
   return [...byIndex.values()].sort((a, b) => a.index - b.index);
-}
+});

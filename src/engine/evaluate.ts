@@ -41,13 +41,16 @@ export function evaluate(rules: readonly Rule[], snapshot: Snapshot, levels: Rul
   return sortFindings([...kept, ...unused]);
 }
 
+/** Code-unit order: the same on every machine and locale, and far cheaper than localeCompare over thousands of findings. */
+const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
 export function sortFindings(findings: Finding[]): Finding[] {
   return findings.sort(
     (a, b) =>
-      a.location.file.localeCompare(b.location.file) ||
+      byText(a.location.file, b.location.file) ||
       a.location.line - b.location.line ||
       a.location.column - b.location.column ||
-      a.ruleId.localeCompare(b.ruleId) ||
-      a.message.localeCompare(b.message),
+      byText(a.ruleId, b.ruleId) ||
+      byText(a.message, b.message),
   );
 }

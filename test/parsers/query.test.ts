@@ -18,7 +18,7 @@ function fixtureConfig(...parts: string[]): LxcConfig {
 }
 
 /** A network as plain data: index, type, and sub-key -> value. */
-function summary(nets: NetworkSpec[]): { index: number; type?: string; keys: Record<string, string> }[] {
+function summary(nets: readonly NetworkSpec[]): { index: number; type?: string; keys: Record<string, string> }[] {
   return nets.map((n) => ({ index: n.index, type: n.type, keys: Object.fromEntries(Object.entries(n.keys).map(([k, e]) => [k, e.value])) }));
 }
 

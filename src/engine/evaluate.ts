@@ -5,6 +5,7 @@
  */
 import type { Finding, Rule, Severity, Snapshot } from '../types.js';
 import { applySuppressions, suppressionsOf, unusedSuppressionFindings } from './suppressions.js';
+import { compareText } from '../util/compare.js';
 
 export class RuleCrashError extends Error {
   constructor(readonly ruleId: string, readonly target: string, cause: unknown) {
@@ -41,16 +42,13 @@ export function evaluate(rules: readonly Rule[], snapshot: Snapshot, levels: Rul
   return sortFindings([...kept, ...unused]);
 }
 
-/** Code-unit order: the same on every machine and locale, and far cheaper than localeCompare over thousands of findings. */
-const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-
 export function sortFindings(findings: Finding[]): Finding[] {
   return findings.sort(
     (a, b) =>
-      byText(a.location.file, b.location.file) ||
+      compareText(a.location.file, b.location.file) ||
       a.location.line - b.location.line ||
       a.location.column - b.location.column ||
-      byText(a.ruleId, b.ruleId) ||
-      byText(a.message, b.message),
+      compareText(a.ruleId, b.ruleId) ||
+      compareText(a.message, b.message),
   );
 }

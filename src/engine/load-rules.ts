@@ -9,6 +9,7 @@ import { readdir, stat } from 'node:fs/promises';
 import type { Rule } from '../types.js';
 import { SEVERITIES } from '../types.js';
 import { InputError } from '../errors.js';
+import { byId } from '../util/compare.js';
 
 export const BUILTIN_RULES_DIR = fileURLToPath(new URL('../../rules/', import.meta.url));
 const KEBAB = /^[a-z][a-z0-9]*(-[a-z0-9]+)*$/;
@@ -70,10 +71,10 @@ async function loadDir(dir: string): Promise<Rule[]> {
 /** Built-in rules plus those in `extraDirs`, sorted by id; ids must be unique. */
 export async function loadRules(extraDirs: readonly string[] = []): Promise<Rule[]> {
   const sets = await Promise.all([BUILTIN_RULES_DIR, ...extraDirs].map(loadDir));
-  const byId = new Map<string, Rule>();
+  const rules = new Map<string, Rule>();
   for (const rule of sets.flat()) {
-    if (byId.has(rule.id)) throw new InputError(`two rules have the id '${rule.id}'`);
-    byId.set(rule.id, rule);
+    if (rules.has(rule.id)) throw new InputError(`two rules have the id '${rule.id}'`);
+    rules.set(rule.id, rule);
   }
-  return [...byId.values()].sort((a, b) => a.id.localeCompare(b.id));
+  return [...rules.values()].sort(byId);
 }

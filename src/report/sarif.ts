@@ -6,6 +6,7 @@
 import path from 'node:path';
 import type { Finding, Fix } from '../types.js';
 import type { ReportContext } from './types.js';
+import { byId } from '../util/compare.js';
 
 const LEVEL = { error: 'error', warning: 'warning', info: 'note' } as const;
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -34,7 +35,7 @@ function sarifFix(fix: Fix, cwd: string) {
 }
 
 export function formatSarif(ctx: ReportContext): string {
-  const rules = [...ctx.rules].sort((a, b) => a.id.localeCompare(b.id));
+  const rules = [...ctx.rules].sort(byId);
   const index = new Map(rules.map((r, i) => [r.id, i]));
   const results = ctx.results.flatMap((r) =>
     r.findings.map((f: Finding) => {

@@ -30,7 +30,6 @@ interface FixArgs extends ReportArgs, FixFlags {
   timeout?: number;
 }
 
-
 /** What `ctcr fix` was asked to fix: files (as lint reads them) or a container on this host (as the doctor inspects it). */
 type FixTarget = { kind: 'path'; target: StaticTarget } | { kind: 'name'; name: string; lxcpath: string };
 

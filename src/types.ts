@@ -212,8 +212,8 @@ export interface HostFacts {
    * `securityfs`: the same test, named; `moduleEnabled`: what LXC sees (`/sys/module/apparmor/parameters/enabled` is `Y`; null when the file is absent).
    */
   apparmor: Gathered<{ enabled: boolean; securityfs?: boolean; moduleEnabled?: boolean | null }>;
-  /** `path`: the LXC tool that answered; `lxcpathSource`: `lxc-config lxc.lxcpath`, or LXC's built-in default when that failed. */
-  lxc: Gathered<{ version: VersionNumber | null; lxcpath: string; path?: string; lxcpathSource?: 'lxc-config' | 'default' } | null>;
+  /** `path`: the LXC tool that answered. (Where containers live is not a host fact: src/gather/lxcpath.ts resolves it once per command.) */
+  lxc: Gathered<{ version: VersionNumber | null; path?: string } | null>;
   /** The variables that change what CRIU runs (CR_IP_TOOL, CR_IPTABLES, CR_IP6TABLES, CRIU_CONFIG_FILE) and PATH. */
   env: Record<string, string | undefined>;
   /** The effective user id ctcr runs as (LXC refuses to checkpoint unless 0). */

@@ -22,6 +22,7 @@ import type { RootfsOperation } from '../types.js';
 import { InputError } from '../errors.js';
 import { faultPoint } from './fault.js';
 import { applyRootfsOp, describeOp, opIsDone, reverseOp, RootfsOpError } from './rootfs-ops.js';
+import { isProcessAlive } from '../util/process.js';
 
 /** A file to change: the text the fixes were computed from, and the text to write. */
 export interface FileChange {
@@ -197,15 +198,6 @@ async function createExclusive(target: string, data: Buffer, owner: Owner): Prom
   await fsyncDir(path.dirname(target));
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 const TEMP = /^\.(.+)\.ctcr-tmp\.(\d+)\.[0-9a-f]{8}$/;
 
 /**
@@ -221,7 +213,7 @@ export async function removeStaleTemps(file: string, anyInFolder = false): Promi
     // Temps of the file itself and of its backups (a backup is written under a temp name too).
     if (!m || (!anyInFolder && m[1] !== path.basename(file) && !m[1].startsWith(`${path.basename(file)}.ctcr-bak.`))) continue;
     const pid = Number(m[2]);
-    if (pid === process.pid || isAlive(pid)) continue;
+    if (pid === process.pid || isProcessAlive(pid)) continue;
     await unlink(path.join(dir, name)).then(() => removed.push(path.join(dir, name)), () => undefined);
   }
   return removed;
@@ -269,7 +261,7 @@ export async function listRuns(env: NodeJS.ProcessEnv = process.env): Promise<Ru
  */
 export async function interruptedRuns(opts: { tidy: boolean; env?: NodeJS.ProcessEnv }): Promise<RunManifest[]> {
   const env = opts.env ?? process.env;
-  const found = (await listRuns(env)).filter((r) => r.status === 'started' && r.pid !== process.pid && !isAlive(r.pid));
+  const found = (await listRuns(env)).filter((r) => r.status === 'started' && r.pid !== process.pid && !isProcessAlive(r.pid));
   if (opts.tidy) {
     await removeStaleTemps(runsDir(env), true);
     for (const r of found) await saveManifest({ ...r, status: 'interrupted' }, env);
@@ -439,7 +431,7 @@ export interface UndoReport {
 /** The run `--undo` means with no id: the newest one that changed something and is not undone yet. */
 export async function lastUndoableRun(env: NodeJS.ProcessEnv = process.env): Promise<RunManifest | undefined> {
   const runs = await listRuns(env);
-  return runs.reverse().find((r) => r.status === 'complete' || r.status === 'failed' || r.status === 'interrupted' || (r.status === 'started' && !isAlive(r.pid)));
+  return runs.reverse().find((r) => r.status === 'complete' || r.status === 'failed' || r.status === 'interrupted' || (r.status === 'started' && !isProcessAlive(r.pid)));
 }
 
 /** Puts back the files and rootfs names a run changed, each only if it still holds what the run wrote. */
@@ -449,7 +441,7 @@ export async function undoRun(runId: string | undefined, opts: { env?: NodeJS.Pr
   if (!manifest) throw new InputError(`no run to undo in ${runsDir(env)}`);
   if (manifest.status === 'undone') throw new InputError(`run ${manifest.runId} was already undone`);
   if (manifest.status === 'rolled-back') throw new InputError(`run ${manifest.runId} changed nothing (it failed and was rolled back: ${manifest.error ?? ''})`);
-  if (manifest.status === 'started' && isAlive(manifest.pid)) throw new InputError(`run ${manifest.runId} is still running (pid ${manifest.pid})`);
+  if (manifest.status === 'started' && isProcessAlive(manifest.pid)) throw new InputError(`run ${manifest.runId} is still running (pid ${manifest.pid})`);
   const report: UndoReport = { manifest, restored: [], unchanged: [], skipped: [], reversedOps: [], skippedOps: [] };
   for (const planned of [...manifest.rootfsOps].reverse()) {
     const done = await opIsDone(planned.rootDir, planned.op).catch(() => false);

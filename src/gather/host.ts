@@ -12,7 +12,7 @@ import { findOnPath, run, settle, type ExecResult } from './exec.js';
 import { parseCriuVersionInfo, parseIpVersion, parseKernelRelease, parseLxcVersion } from '../criu/version.js';
 import { parseCriuCheckOutput, parseFeatureCheck } from '../criu/check.js';
 import { cgroupMounts, parseMountInfo } from './procfs.js';
-import { currentEuid, resolveLxcpath } from './lxcpath.js';
+import { currentEuid } from './lxcpath.js';
 
 /**
  * Features probed with `criu check --feature NAME` by default. Each probe is
@@ -215,22 +215,12 @@ async function gatherAppArmor(sys: string): Promise<{ enabled: boolean; security
 }
 
 async function gatherLxc(env: NodeJS.ProcessEnv, timeoutMs: number): Promise<ValueOf<HostFacts['lxc']>> {
-  const [start, info, config] = await Promise.all(['lxc-start', 'lxc-info', 'lxc-config'].map((t) => findOnPath(t, env)));
+  const [start, info] = await Promise.all(['lxc-start', 'lxc-info'].map((t) => findOnPath(t, env)));
   const versionTool = start ?? info;
-  if (!versionTool && !config) return null;
-  const [versionRun, configRun] = await Promise.all([
-    versionTool ? run(versionTool, ['--version'], { env, timeoutMs }) : null,
-    config ? run(config, ['lxc.lxcpath'], { env, timeoutMs }) : null,
-  ]);
-  if (versionRun && versionRun.timedOut) throw new Error(versionRun.reason);
-  const version = versionRun?.ok ? parseLxcVersion(versionRun.stdout) : null;
-  let lxcpath: string | null = configRun?.ok ? configRun.stdout.trim().replace(/\/+$/, '') || null : null;
-  let lxcpathSource: 'lxc-config' | 'default' = 'lxc-config';
-  if (!lxcpath) {
-    lxcpathSource = 'default';
-    lxcpath = await resolveLxcpath(env);
-  }
-  return { version, lxcpath, path: (versionTool ?? config)!, lxcpathSource };
+  if (!versionTool) return null;
+  const versionRun = await run(versionTool, ['--version'], { env, timeoutMs });
+  if (versionRun.timedOut) throw new Error(versionRun.reason);
+  return { version: versionRun.ok ? parseLxcVersion(versionRun.stdout) : null, path: versionTool };
 }
 
 async function exists(p: string): Promise<boolean> {

@@ -37,9 +37,10 @@ export function defaultLxcpath(env: NodeJS.ProcessEnv, euid: number | undefined)
 export const currentEuid = (): number | undefined => (typeof process.geteuid === 'function' ? process.geteuid() : undefined);
 
 /**
- * LXC's lxcpath without running lxc-config (one process less, and the same
- * answer): `lxc.lxcpath` of LXC's global config (/etc/lxc/lxc.conf for root,
- * ~/.config/lxc/lxc.conf otherwise), else LXC's default.
+ * LXC's lxcpath without running lxc-config (one process less on every
+ * command): `lxc.lxcpath` of LXC's global config (/etc/lxc/lxc.conf for
+ * root, ~/.config/lxc/lxc.conf otherwise), else LXC's usual default. An LXC
+ * built with another prefix has another default: -P names it then.
  */
 export async function resolveLxcpath(env: NodeJS.ProcessEnv, euid = currentEuid()): Promise<string> {
   const globalConfig = euid === 0 || euid === undefined ? '/etc/lxc/lxc.conf' : path.join(env.HOME ?? os.homedir(), '.config/lxc/lxc.conf');

@@ -5,17 +5,9 @@
  */
 import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { LAB_LOCK } from './paths.js';
+import { isProcessAlive } from '../util/process.js';
 
 let depth = 0; // re-entrant within one process
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 export async function withLabLock<T>(fn: () => Promise<T>, timeoutMs = 15 * 60_000): Promise<T> {
   if (depth > 0) {
@@ -41,7 +33,7 @@ export async function withLabLock<T>(fn: () => Promise<T>, timeoutMs = 15 * 60_0
       } catch {
         continue; // released meanwhile
       }
-      if (Number.isInteger(owner) && owner > 0 && !alive(owner)) {
+      if (Number.isInteger(owner) && owner > 0 && !isProcessAlive(owner)) {
         try {
           unlinkSync(LAB_LOCK);
         } catch {

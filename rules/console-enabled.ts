@@ -8,15 +8,11 @@ import { canonicalKey } from '../src/config/legacy-keys.js';
 import { appendLine, documentOf, insertLineAfter, replaceValue } from '../src/config/line-edits.js';
 import { atLeast } from '../src/criu/version.js';
 import type { Snapshot } from '../src/types.js';
+import { lxcVersionOf } from '../src/live/facts.js';
 
 const CONSEQUENCE =
   "lxc-checkpoint then dumps it as an external tty, and the restore fails on a host with lxc.console.path = none " +
   '("lxc.console.path configured on source host but not target"); a plain criu dump fails with "tty: Unable to find a master for /dev/console"';
-
-function lxcVersionOf(snapshot: Snapshot) {
-  const live = snapshot.host?.lxc;
-  return live?.ok && live.value?.version ? live.value.version : snapshot.assumptions.lxcVersion;
-}
 
 export default defineRule({
   id: 'console-enabled',

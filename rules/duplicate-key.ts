@@ -8,11 +8,7 @@ import { canonicalKey } from '../src/config/legacy-keys.js';
 import { checkKey, isCgroupV1Key } from '../src/config/known-keys.js';
 import { legacyNetworkLines, numberedNetworkIndexes } from '../src/config/legacy-networks.js';
 import { documentOf, removeEntryLine } from '../src/config/line-edits.js';
-
-function lxcVersionOf(snapshot: Snapshot) {
-  const live = snapshot.host?.lxc;
-  return live?.ok && live.value?.version ? live.value.version : snapshot.assumptions.lxcVersion;
-}
+import { lxcVersionOf } from '../src/live/facts.js';
 
 /** Keys that accumulate (or OR their flags) rather than replace: repeating them is how they are used (lxc-facts.md §3). */
 const LIST_KEYS = new Set([

@@ -11,6 +11,7 @@ import { lastEntry } from '../src/config/query.js';
 import { legacyNetworkLines, numberedNetworkIndexes, type LegacyNetworkLine } from '../src/config/legacy-networks.js';
 import { documentOf, removeEntryLine, renameKey } from '../src/config/line-edits.js';
 import { atLeast, formatVersion } from '../src/criu/version.js';
+import { lxcVersionOf } from '../src/live/facts.js';
 
 /** Storage types `lxc.rootfs.path` accepts as `<type>:` (storage.c bdevs[], plus aufs of LXC 2.x). */
 const STORAGE_PREFIX = /^(dir|zfs|lvm|rbd|btrfs|overlay|overlayfs|loop|nbd|aufs):/;
@@ -19,11 +20,6 @@ const DROPPED_WHY: Record<string, string> = {
   'lxc.kmsg': 'LXC no longer links /dev/kmsg',
   'lxc.rootfs.backend': 'the backend is the prefix of lxc.rootfs.path now',
 };
-
-function lxcVersionOf(snapshot: Snapshot) {
-  const live = snapshot.host?.lxc;
-  return live?.ok && live.value?.version ? live.value.version : snapshot.assumptions.lxcVersion;
-}
 
 const isLegacy = (key: string) => {
   const verdict = checkKey(key, { major: 3, minor: 0 });

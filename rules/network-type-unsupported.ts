@@ -6,15 +6,7 @@ import { defineRule, at } from '../src/rule.js';
 import type { NetworkSpec, Report, Snapshot, VersionNumber } from '../src/types.js';
 import { networks } from '../src/config/query.js';
 import { atLeast, formatVersion } from '../src/criu/version.js';
-
-function lxcVersionOf(snapshot: Snapshot): VersionNumber {
-  const live = snapshot.host?.lxc;
-  return live?.ok && live.value?.version ? live.value.version : snapshot.assumptions.lxcVersion;
-}
-function criuVersionOf(snapshot: Snapshot): VersionNumber {
-  const live = snapshot.host?.criu;
-  return live?.ok && live.value ? live.value.version : snapshot.assumptions.criuVersion;
-}
+import { lxcVersionOf, criuVersionOf } from '../src/live/facts.js';
 
 /** phys came with 0109a13d5 (2021): in LXC 5.0 and later, and backported to the 4.0 stable series (4.0.12). */
 function lxcDumpsPhys(v: VersionNumber): boolean {

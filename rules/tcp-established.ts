@@ -1,7 +1,6 @@
 /** Established TCP connections in the container: CRIU dumps them only when asked. */
 import { defineRule } from '../src/rule.js';
-import { TCP_STATES_NEEDING_ESTABLISHED } from '../src/gather/procfs.js';
-import { containerLocation, describeProcess, dumpSide, isRunning, known, processByPid } from '../src/live/facts.js';
+import { containerLocation, describeProcess, dumpSide, isRunning, known, needsTcpEstablished, processByPid } from '../src/live/facts.js';
 
 export default defineRule({
   id: 'tcp-established',
@@ -20,9 +19,7 @@ export default defineRule({
   check(snapshot) {
     const c = snapshot.container;
     if (!c || !dumpSide(snapshot) || !isRunning(c)) return [];
-    const connected = (known(c.sockets) ?? []).filter(
-      (s) => (s.family === 'inet' || s.family === 'inet6') && s.protocol === 'tcp' && s.state !== undefined && TCP_STATES_NEEDING_ESTABLISHED.includes(s.state),
-    );
+    const connected = (known(c.sockets) ?? []).filter(needsTcpEstablished);
     if (connected.length === 0) return [];
     const procs = processByPid(c);
     const shown = connected.slice(0, 4).map((s) => {

@@ -7,11 +7,7 @@ import type { Report, Snapshot } from '../src/types.js';
 import { CGROUP_V1_PREFIX, checkKey, nearestKnownKey } from '../src/config/known-keys.js';
 import { renameKey } from '../src/config/line-edits.js';
 import { formatVersion } from '../src/criu/version.js';
-
-function lxcVersionOf(snapshot: Snapshot) {
-  const live = snapshot.host?.lxc;
-  return live?.ok && live.value?.version ? live.value.version : snapshot.assumptions.lxcVersion;
-}
+import { lxcVersionOf } from '../src/live/facts.js';
 
 /** cgroup v1 files whose cgroup2 file has the same name and value format: renaming keeps the setting. */
 const SAME_IN_CGROUP2 = new Set(['devices.allow', 'devices.deny', 'cpuset.cpus', 'cpuset.mems', 'pids.max']);

@@ -9,11 +9,7 @@ import { formatVersion } from '../src/criu/version.js';
 import { scalarValue } from '../src/config/query.js';
 import { commentOutEntry, commentOutLine, documentOf, lineSpan } from '../src/config/line-edits.js';
 import { liveUnsupportedMounts } from '../src/live/mounts.js';
-
-function criuVersionOf(snapshot: Snapshot): VersionNumber {
-  const live = snapshot.host?.criu;
-  return live?.ok && live.value ? live.value.version : snapshot.assumptions.criuVersion;
-}
+import { criuVersionOf } from '../src/live/facts.js';
 
 const isBind = (m: MountSpec) => m.options.includes('bind') || m.options.includes('rbind');
 

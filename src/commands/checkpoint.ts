@@ -84,13 +84,14 @@ async function handle(action: Action, args: CheckpointArgs, setExit: (code: numb
   checking.catch(() => undefined); // reported where it is awaited
   mark('doctor started');
   const [
-    { buildCriuCommand, criuVersionOf, workedAround },
+    { buildCriuCommand, workedAround },
     { runCriuCommand },
     { listImages, readDumpRecord, writeDumpRecord },
     { progressWanted, quietProgress, terminalProgress },
     result,
     { logFindings, pseudoRules },
     { VERSION },
+    { criuVersionOf },
   ] = await Promise.all([
     import('../criu/command.js'),
     import('../run/runner.js'),
@@ -99,6 +100,7 @@ async function handle(action: Action, args: CheckpointArgs, setExit: (code: numb
     import('../run/result.js'),
     import('../run/diagnosis.js'),
     import('../version.js'),
+    import('../live/facts.js'),
   ]);
   mark('modules loaded');
   const say = (line: string) => process.stderr.write(line + '\n');

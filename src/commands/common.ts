@@ -47,7 +47,7 @@ export async function loadSettings(args: ReportArgs, near: string | undefined): 
 
 /** Settings' rule levels, with ids checked against the rules that exist. */
 export function ruleLevels(settings: Settings, rules: readonly Rule[]): Settings['rules'] {
-  const known = new Set([...rules.map((r) => r.id), 'unused-suppression']);
+  const known = new Set(rules.map((r) => r.id));
   for (const id of Object.keys(settings.rules)) {
     if (!known.has(id)) throw new InputError(`[rules] names '${id}', which is not a rule (ctcr rules lists them)`, { file: settings.file });
   }

@@ -104,7 +104,7 @@ export async function fixAndSummarize(subjects: readonly FixSubject[], ctx: Pick
     say(`ctcr ${command}: note: run ${run.runId} was interrupted (process ${run.pid} ended before it finished); every file it touched is whole, old or new; ctcr fix --undo ${run.runId} puts back what it changed`);
   }
   const selection = { suggestions: Boolean(args.suggestions), rules: args.rule ?? [] };
-  const known = new Set([...ctx.rules.map((r) => r.id), 'unused-suppression']);
+  const known = new Set(ctx.rules.map((r) => r.id));
   for (const id of selection.rules) if (!known.has(id)) throw new InputError(`--rule ${id}: no such rule (ctcr rules lists them)`);
   const outcome = await fixSubjects(subjects, { selection, dryRun, argv: process.argv.slice(2), note: (l) => say(`ctcr ${command}: ${l}`) });
   if (dryRun) process.stdout.write(outcome.diff);

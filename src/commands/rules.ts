@@ -2,8 +2,6 @@
 import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import { InputError } from '../errors.js';
-import { UNUSED_SUPPRESSION } from '../engine/suppressions.js';
-import { byId } from '../util/compare.js';
 
 interface RulesArgs {
   id?: string;
@@ -25,7 +23,7 @@ export function rulesCommand(_setExit: (code: number) => void): CommandModule<ob
     handler: async (args) => {
       const { loadRules } = await import('../engine/load-rules.js');
       const loaded = await loadRules((args['rules-dir'] ?? []).map((d) => path.resolve(d)));
-      const rules = [...loaded.map((r) => ({ id: r.id, severity: r.severity, scope: r.scope, summary: r.summary, docs: r.docs })), { ...UNUSED_SUPPRESSION, scope: 'static' as const }].sort(byId);
+      const rules = loaded.map((r) => ({ id: r.id, severity: r.severity, scope: r.scope, summary: r.summary, docs: r.docs }));
       if (args.id) {
         const rule = rules.find((r) => r.id === args.id);
         if (!rule) throw new InputError(`no rule '${args.id}' (ctcr rules lists them)`);

@@ -19,6 +19,7 @@ import { CRIU_CONFIG_SINCE, parseCriuConfig, renderCriuConfig, type CriuConfigOp
 import { parseCriuArgv } from './legacy-command.js';
 import { findOption, optionStatus, type CriuOptionSpec } from './options.js';
 import { atLeast, formatVersion, type VersionLike } from './version.js';
+import { needsTcpEstablished } from '../live/facts.js';
 
 export type CheckpointAction = 'dump' | 'restore';
 export type Engine = 'lxc' | 'criu';
@@ -135,9 +136,6 @@ export interface BuildInput {
   inheritedConfigFile?: { path: string; text: string };
 }
 
-/** TCP states CRIU dumps only with --tcp-established (sk-inet.c: "Connected TCP socket"). */
-const CONNECTED_TCP_STATES = new Set(['ESTABLISHED', 'FIN_WAIT1', 'FIN_WAIT2', 'CLOSE_WAIT', 'LAST_ACK', 'CLOSING', 'SYN_SENT']);
-
 /**
  * What lxc-checkpoint gives CRIU on its own (LXC src/lxc/criu.c exec_criu),
  * by option name: for which action and CRIU version, with which values
@@ -238,7 +236,7 @@ function uniqueSockets(sockets: readonly SocketFacts[]): SocketFacts[] {
 }
 
 function connectedTcp(sockets: readonly SocketFacts[]): SocketFacts[] {
-  return uniqueSockets(sockets).filter((s) => (s.family === 'inet' || s.family === 'inet6') && s.protocol === 'tcp' && s.state !== undefined && CONNECTED_TCP_STATES.has(s.state));
+  return uniqueSockets(sockets).filter(needsTcpEstablished);
 }
 
 function listeningTcp(sockets: readonly SocketFacts[]): SocketFacts[] {
@@ -584,8 +582,3 @@ export function workedAround(finding: Finding, command: CriuCommand): boolean {
   return optionGroups(finding.criuOptions).every((g) => given.has(g.words.join(' ')));
 }
 
-/** The criu version to build for: the installed one, else what the snapshot assumes. */
-export function criuVersionOf(snapshot: Snapshot): VersionNumber {
-  const criu = snapshot.host?.criu;
-  return criu?.ok && criu.value ? criu.value.version : snapshot.assumptions.criuVersion;
-}

@@ -1,12 +1,11 @@
 /** docs/rules.md, generated from the rules' own metadata so the two cannot drift apart. */
 import type { Rule } from '../types.js';
-import { UNUSED_SUPPRESSION } from '../engine/suppressions.js';
 import { byId } from '../util/compare.js';
 
 type RuleMeta = Pick<Rule, 'id' | 'severity' | 'summary' | 'scope' | 'docs'>;
 
 export function rulesMarkdown(rules: readonly RuleMeta[]): string {
-  const all = [...rules, { ...UNUSED_SUPPRESSION, scope: 'static' as const }].sort(byId);
+  const all = [...rules].sort(byId);
   const out = [
     '# ctcr rules',
     '',

@@ -4,7 +4,7 @@
  * order made stable).
  */
 import type { Finding, Rule, Severity, Snapshot } from '../types.js';
-import { applySuppressions, suppressionsOf, unusedSuppressionFindings } from './suppressions.js';
+import { applySuppressions, suppressionsOf, unusedSuppressionFindings, UNUSED_SUPPRESSION } from './suppressions.js';
 import { compareText } from '../util/compare.js';
 
 export class RuleCrashError extends Error {
@@ -38,7 +38,9 @@ export function evaluate(rules: readonly Rule[], snapshot: Snapshot, levels: Rul
   }
   const suppressions = suppressionsOf(snapshot);
   const kept = applySuppressions(raw, suppressions);
-  const unused = levels['unused-suppression'] === 'off' ? [] : unusedSuppressionFindings(suppressions);
+  // The engine's own rule: its findings exist only once the others have run; its level comes from the settings as any rule's.
+  const unusedLevel = levels[UNUSED_SUPPRESSION.id];
+  const unused = unusedLevel === 'off' ? [] : unusedSuppressionFindings(suppressions).map((f) => (unusedLevel ? { ...f, severity: unusedLevel } : f));
   return sortFindings([...kept, ...unused]);
 }
 

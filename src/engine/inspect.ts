@@ -60,17 +60,9 @@ export interface Inspection {
 export { resolveLxcpath } from '../gather/lxcpath.js';
 import { isContainerName } from '../gather/lxcpath.js';
 
-/**
- * The `criu check --feature` probes the doctor's rules read (each is one more
- * criu process doing CRIU's whole kernel detection, beside `criu check`):
- * network_lock_nftables (network-lock-unavailable) and move_mount_set_group
- * (bind-mount-restore).
- */
-export const DOCTOR_CRIU_FEATURES: readonly string[] = ['network_lock_nftables', 'move_mount_set_group'];
-
 /** Starts gathering the host facts (the slowest probes: criu check and its feature probes). Never rejects. */
-export async function startHostFacts(env: NodeJS.ProcessEnv, timeoutMs: number, features: readonly string[] = DOCTOR_CRIU_FEATURES): Promise<HostFacts> {
-  const [host, criuConfig] = await Promise.all([gatherHost({ env, timeoutMs, features }), gatherCriuConfig(env, timeoutMs)]);
+export async function startHostFacts(env: NodeJS.ProcessEnv, timeoutMs: number): Promise<HostFacts> {
+  const [host, criuConfig] = await Promise.all([gatherHost({ env, timeoutMs }), gatherCriuConfig(env, timeoutMs)]);
   return { ...host, criuConfig };
 }
 

@@ -15,7 +15,8 @@ import { cgroupMounts, parseMountInfo } from './procfs.js';
 import { currentEuid } from './lxcpath.js';
 
 /**
- * Features probed with `criu check --feature NAME` by default. Each probe is
+ * Features probed with `criu check --feature NAME` by default: those the
+ * rules read (network-lock-unavailable, bind-mount-restore). Each probe is
  * one criu process doing CRIU's whole kernel-feature detection, and they run
  * beside `criu check`, so the list is kept to what rules use. (`--feature
  * list` was removed from CRIU in 2016, so the names are fixed here; a name
@@ -25,8 +26,6 @@ import { currentEuid } from './lxcpath.js';
 export const DEFAULT_CRIU_FEATURES: readonly string[] = [
   'network_lock_nftables', // `--network-lock nftables`, the way out when iptables-restore is missing (CRIU >= 3.16 with libnftables)
   'move_mount_set_group', // the mount-v2 engine, whose move_mount failures need --mntns-compat-mode (CRIU >= 3.17, kernel >= 5.15)
-  'timens', // time namespaces (CRIU >= 3.14)
-  'mem_dirty_track', // what LXC probes before a pre-dump (lxc-checkpoint -p)
 ];
 
 /** Programs CRIU or LXC run during a checkpoint, looked up on PATH. */
@@ -121,7 +120,11 @@ export function parseFeatureAnswer(feature: string, r: ExecResult): FeatureAnswe
 async function gatherCriu(env: NodeJS.ProcessEnv, timeoutMs: number, features: readonly string[]): Promise<CriuFacts | null> {
   const criuPath = await findOnPath('criu', env);
   if (!criuPath) return null;
-  const opts = { env, timeoutMs };
+  // Without CRIU_CONFIG_FILE: that file belongs to one command (a restore-only option in it makes
+  // `criu check` fail), and the command builder carries its valid options over. It is still read as a
+  // fact (criuConfig), and recorded in env.
+  const { CRIU_CONFIG_FILE: _oneCommandsFile, ...checkEnv } = env;
+  const opts = { env: checkEnv, timeoutMs };
   const [versionRun, checkRun, ...featureRuns] = await Promise.all([
     run(criuPath, ['--version'], opts),
     run(criuPath, ['check'], opts),

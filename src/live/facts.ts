@@ -6,7 +6,8 @@
  * A finding about the host alone goes to HOST_LOCATION (pseudo file `host`,
  * line 0); one that depends on a container goes to that container's config.
  */
-import type { MountSpec, ContainerFacts, CriuFacts, Gathered, HostFacts, Location, LxcConfig, ProcessFacts, Snapshot, VersionNumber } from '../types.js';
+import type { MountSpec, ContainerFacts, CriuFacts, Gathered, HostFacts, Location, LxcConfig, ProcessFacts, Snapshot, SocketFacts, VersionNumber } from '../types.js';
+import { TCP_STATES_NEEDING_ESTABLISHED } from '../gather/procfs.js';
 import { networks, lastEntry } from '../config/query.js';
 
 /** The pseudo file host findings are reported against. */
@@ -46,6 +47,11 @@ export function criuOf(host: HostFacts | undefined): CriuFacts | undefined {
 /** The CRIU version rules judge against: the live one, else the assumed one. */
 export function criuVersionOf(snapshot: Snapshot): VersionNumber {
   return criuOf(snapshot.host)?.version ?? snapshot.assumptions.criuVersion;
+}
+
+/** The LXC version rules judge against: the installed one when it told its version, else the assumed one. */
+export function lxcVersionOf(snapshot: Snapshot): VersionNumber {
+  return known(snapshot.host?.lxc)?.version ?? snapshot.assumptions.lxcVersion;
 }
 
 /** True unless the purpose is only a restore: the checks of the running tree apply. */
@@ -98,4 +104,9 @@ export function lastOptionValue(argv: readonly string[], name: string): string |
     else if (word.startsWith(`--${name}=`)) value = word.slice(name.length + 3);
   });
   return value;
+}
+
+/** A TCP socket CRIU refuses to dump without `--tcp-established` (connected, or on its way in or out). */
+export function needsTcpEstablished(s: SocketFacts): boolean {
+  return (s.family === 'inet' || s.family === 'inet6') && s.protocol === 'tcp' && s.state !== undefined && TCP_STATES_NEEDING_ESTABLISHED.includes(s.state);
 }

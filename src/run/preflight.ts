@@ -5,13 +5,11 @@
  * probe setting the time. It all happens before CRIU freezes anything, so it
  * adds nothing to the frozen time.
  */
-import type { Assumptions, Finding, HostFacts, Rule, Snapshot } from '../types.js';
+import type { Assumptions, Finding, Rule, Snapshot } from '../types.js';
 import type { RuleLevels } from '../engine/evaluate.js';
-import { inspect, DOCTOR_CRIU_FEATURES } from '../engine/inspect.js';
+import { inspect, startHostFacts } from '../engine/inspect.js';
 import { doctorFindings } from '../engine/doctor.js';
 import { rootfsPathsOf } from '../engine/lint.js';
-import { gatherHost } from '../gather/host.js';
-import { gatherCriuConfig } from '../gather/doctor-probes.js';
 
 export interface PreflightRequest {
   name: string;
@@ -39,25 +37,6 @@ export interface Preflight {
   durationMs: number;
 }
 
-function withoutConfigFile(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  const { CRIU_CONFIG_FILE: _ignored, ...rest } = env;
-  return rest;
-}
-
-/**
- * The host facts, with `criu check` and its probes run without a
- * CRIU_CONFIG_FILE: that file belongs to one command (a restore-only option
- * in it makes `criu check` fail), and the command builder carries its valid
- * options over. The file itself is still read as a fact (criuConfig).
- */
-async function hostFacts(env: NodeJS.ProcessEnv, timeoutMs: number): Promise<HostFacts> {
-  const [host, criuConfig] = await Promise.all([
-    gatherHost({ env: withoutConfigFile(env), timeoutMs, features: DOCTOR_CRIU_FEATURES }),
-    gatherCriuConfig(env, timeoutMs),
-  ]);
-  return { ...host, env: { ...host.env, CRIU_CONFIG_FILE: env.CRIU_CONFIG_FILE }, criuConfig };
-}
-
 /** Gathers and evaluates. Throws InputError when the container does not exist or its config cannot be read (exit 2). */
 export async function preflight(req: PreflightRequest): Promise<Preflight> {
   const started = performance.now();
@@ -70,7 +49,7 @@ export async function preflight(req: PreflightRequest): Promise<Preflight> {
     checkpointDir: req.dir,
     purpose: req.action,
     files: setup.then((s) => ({ assumptions: s.assumptions, rootfsPaths: rootfsPathsOf(s.rules) })),
-    host: hostFacts(req.env, req.timeoutMs),
+    host: startHostFacts(req.env, req.timeoutMs),
   });
   if (inspection.errors.length) throw inspection.errors[0]!;
   const snapshot = inspection.containers[0]!;

@@ -136,6 +136,19 @@ test('inline suppressions: next line and file; an unused one is reported', async
   assert.equal(unused.fix.edits[0].start, 0);
 });
 
+test('unused-suppression is ranked by the settings like any rule, and SARIF describes it', async () => {
+  const dir = await tempTree({ 'u.conf': '# ctcr-disable-next-line tty-nonzero\n' + CLEAN, '.ctcrrc': '[rules]\nunused-suppression = error\n' });
+  const r = await ctcr(['lint', 'u.conf', '-f', 'json'], { cwd: dir });
+  const unused = JSON.parse(r.stdout).results[0].findings.find((x: { ruleId: string }) => x.ruleId === 'unused-suppression');
+  assert.equal(unused?.severity, 'error');
+  assert.equal(r.exitCode, 1, 'an error-level finding fails the gate');
+  const sarif = JSON.parse((await ctcr(['lint', 'u.conf', '-f', 'sarif'], { cwd: dir })).stdout);
+  const run = sarif.runs[0];
+  const result = run.results.find((x: { ruleId: string }) => x.ruleId === 'unused-suppression');
+  assert.equal(run.tool.driver.rules[result.ruleIndex].id, 'unused-suppression');
+  assert.equal(result.level, 'error');
+});
+
 test('many targets at once come back in the order given', async () => {
   const files: Record<string, string> = {};
   for (let i = 0; i < 20; i++) files[`c${String(i).padStart(2, '0')}.conf`] = i % 2 ? TTY4 : CLEAN;

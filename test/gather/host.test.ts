@@ -99,6 +99,45 @@ describe('gatherHost on this machine', () => {
   });
 });
 
+describe('criu facts from the real criu', () => {
+  const criu = (() => {
+    try {
+      return execFileSync('sh', ['-c', 'command -v criu'], { encoding: 'utf8' }).trim();
+    } catch {
+      return '';
+    }
+  })();
+  const skip = !criu ? 'criu is not on PATH' : process.geteuid?.() !== 0 ? 'criu check needs root' : false;
+
+  test('version and `criu check` agree with running criu directly; a CRIU_CONFIG_FILE meant for one command does not sink `criu check`', { skip }, async () => {
+    const status = (env: NodeJS.ProcessEnv): number => {
+      try {
+        execFileSync(criu, ['check'], { env, stdio: 'ignore' });
+        return 0;
+      } catch (err) {
+        return (err as { status: number }).status;
+      }
+    };
+    const version = /Version:\s*(\S+)/.exec(execFileSync(criu, ['--version'], { encoding: 'utf8' }))?.[1];
+    const host = await gatherHost({ env: process.env, timeoutMs: 20_000 });
+    assert.ok(host.criu.ok && host.criu.value, JSON.stringify(host.criu));
+    assert.equal(host.criu.value.path, criu);
+    assert.equal(host.criu.value.version.text, version);
+    assert.equal(host.criu.value.checkExitCode, status(process.env));
+    assert.equal(host.criu.value.checkOk, status(process.env) === 0);
+
+    // A restore-only option: criu itself refuses `check` with it (measured: "--inherit-fd is restore-only option").
+    const conf = path.join(scratch, 'restore-only.conf');
+    writeFileSync(conf, 'inherit-fd fd[1]:x\n');
+    const env = { ...process.env, CRIU_CONFIG_FILE: conf };
+    assert.notEqual(status(env), 0, 'criu check fails with the file set, or this test shows nothing');
+    const withFile = await gatherHost({ env, timeoutMs: 20_000 });
+    assert.ok(withFile.criu.ok && withFile.criu.value);
+    assert.equal(withFile.criu.value.checkOk, host.criu.value.checkOk);
+    assert.equal(withFile.env.CRIU_CONFIG_FILE, conf, 'the file is still recorded as a fact');
+  });
+});
+
 describe('criu facts from recorded outputs', () => {
   test('criu 4.2.1 on this kernel: version, "Looks good.", a supported, an unsupported and an unknown feature', async () => {
     const bin = fakeBin({

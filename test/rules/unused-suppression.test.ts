@@ -1,0 +1,24 @@
+import rule from '../../rules/unused-suppression.js';
+import { RuleTester } from '../helpers/rule-tester.js';
+
+// The engine reports unused suppressions after the rules run; RuleTester runs the engine, so these are real.
+new RuleTester().run(rule, {
+  valid: [
+    { name: 'no suppression', config: 'lxc.uts.name = c1\n' },
+    { name: 'a suppression comment is any comment to LXC, and here it is not one', config: '# ctcr: keep this config small\nlxc.uts.name = c1\n' },
+  ],
+  invalid: [
+    {
+      name: 'next-line suppression with nothing to suppress; the fix removes the comment line',
+      config: '# ctcr-disable-next-line tty-nonzero\nlxc.uts.name = c1\n',
+      errors: [{ file: 'config', line: 1, severity: 'warning', message: /^'ctcr-disable-next-line tty-nonzero' suppresses nothing$/ }],
+      output: { config: 'lxc.uts.name = c1\n' },
+    },
+    {
+      name: 'file-wide suppression without a rule id',
+      config: 'lxc.uts.name = c1\n# ctcr-disable\n',
+      errors: [{ file: 'config', line: 2, message: /^'ctcr-disable' suppresses nothing$/ }],
+      output: { config: 'lxc.uts.name = c1\n' },
+    },
+  ],
+});

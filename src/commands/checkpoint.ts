@@ -11,7 +11,7 @@ import type { Argv, CommandModule } from 'yargs';
 import type { Finding } from '../types.js';
 import { EXIT, InputError } from '../errors.js';
 import { isContainerName } from '../gather/lxcpath.js';
-import { type ReportArgs, withReportOptions, loadSettings, ruleLevels, emitReport } from './common.js';
+import { type ReportArgs, withReportOptions, loadSettings, loadRuleSetup, emitReport } from './common.js';
 
 type Action = 'dump' | 'restore';
 
@@ -72,12 +72,8 @@ async function handle(action: Action, args: CheckpointArgs, setExit: (code: numb
   const lxcpath = args.lxcpath ? path.resolve(args.lxcpath) : await resolveLxcpath(process.env);
   // Rules load while the probes run.
   const setup = (async () => {
-    const [{ loadRules }, { resolveAssumptions }] = await Promise.all([import('../engine/load-rules.js'), import('../engine/assumptions.js')]);
     const settings = await loadSettings(args, path.join(lxcpath, name));
-    const rules = await loadRules([...settings.rulesDirs, ...(args['rules-dir'] ?? []).map((d) => path.resolve(d))]);
-    const levels = ruleLevels(settings, rules);
-    const assumptions = resolveAssumptions(args['criu-version'] ?? settings.criuVersion, args['lxc-version'] ?? settings.lxcVersion);
-    return { settings, rules, levels, assumptions };
+    return { settings, ...(await loadRuleSetup(args, settings)) };
   })();
   setup.catch(() => undefined); // reported where it is awaited
   const checking = preflight({ name, lxcpath, dir, action, env: process.env, timeoutMs: args.timeout ?? 5000, setup });

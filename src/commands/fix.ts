@@ -67,16 +67,30 @@ export interface FixContext {
   settings: Settings;
 }
 
-/** The subject of a file target, with the restart warning when its config is that of a running container. */
+/** The subject of a file target; when its config is a container's, the fixer asks whether it runs once a fix touches it. */
 async function pathSubject(target: StaticTarget, ctx: FixContext): Promise<FixSubject> {
-  const [{ staticSubject }, { containerOfConfig, containerRunState }] = await Promise.all([import('../fix/engine.js'), import('../fix/container-state.js')]);
+  const { staticSubject } = await import('../fix/engine.js');
   const subject = staticSubject(target, ctx.rules, { levels: ctx.levels, assumptions: ctx.assumptions });
   const container = target.configPath ? containerOfConfig(target.configPath) : undefined;
-  if (container) {
-    const state = await containerRunState(container.name, container.lxcpath);
-    if (state.ok && state.value !== 'STOPPED') subject.running = container;
-  }
-  return subject;
+  return container ? { ...subject, container } : subject;
+}
+
+/** Name and lxcpath of a container whose config is `<lxcpath>/<name>/config`, as LXC lays them out. */
+function containerOfConfig(configPath: string): { name: string; lxcpath: string } | undefined {
+  if (path.basename(configPath) !== 'config') return undefined;
+  const dir = path.dirname(path.resolve(configPath));
+  return { name: path.basename(dir), lxcpath: path.dirname(dir) };
+}
+
+/** Whether the containers whose configs a fix touched run (their config is read again only at the next start). Asked of those alone. */
+async function askWhetherRunning(outcome: FixOutcome): Promise<void> {
+  const asking = outcome.subjects.filter((s) => s.subject.container && s.subject.running === undefined && (s.plan.changedFiles.length > 0 || s.rootfsOps.length > 0));
+  if (asking.length === 0) return;
+  const { findContainerInit } = await import('../gather/container.js');
+  await Promise.all(asking.map(async (s) => {
+    const { name, lxcpath } = s.subject.container!;
+    s.subject.running = (await findContainerInit(name, lxcpath, { timeoutMs: 10_000 })).state !== 'STOPPED';
+  }));
 }
 
 /** Fixes file `targets` and reports what remains; returns the exit code. Used by `ctcr lint --fix`. */
@@ -108,6 +122,7 @@ export async function fixAndSummarize(subjects: readonly FixSubject[], ctx: Pick
   for (const id of selection.rules) if (!known.has(id)) throw new InputError(`--rule ${id}: no such rule (ctcr rules lists them)`);
   const outcome = await fixSubjects(subjects, { selection, dryRun, argv: process.argv.slice(2), note: (l) => say(`ctcr ${command}: ${l}`) });
   if (dryRun) process.stdout.write(outcome.diff);
+  await askWhetherRunning(outcome);
   for (const line of formatFixSummary(outcome, selection, process.cwd())) say(line);
   return outcome;
 }

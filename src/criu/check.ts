@@ -4,7 +4,7 @@
  * some kernel features are missing" and every failure exit 1. The doctor's
  * gatherer runs the command; this reads what it printed.
  */
-import { parseCriuLog } from './log-lines.js';
+import { isNoise, parseCriuLog } from './log-lines.js';
 import { diagnoseLine, findRootError, type CriuLogDiagnosis } from './log.js';
 
 export type CriuCheckVerdict = 'looks-good' | 'looks-good-but' | 'failed';
@@ -23,7 +23,7 @@ export interface CriuCheckResult {
 export function parseCriuCheckOutput(output: string, exitCode?: number): CriuCheckResult {
   const log = parseCriuLog(output);
   const problems = log.lines
-    .filter((l) => (l.level === 'error' || l.level === 'warn') && !/rlimit: Can't setup RLIMIT_NOFILE for self/.test(l.message))
+    .filter((l) => (l.level === 'error' || l.level === 'warn') && !isNoise(l))
     .map((l) => l.message);
   const goodBut = /Looks good but/.test(output);
   const good = !goodBut && /^\s*Looks good\.\s*$/m.test(output);

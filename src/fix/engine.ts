@@ -21,8 +21,14 @@ export interface FixSubject {
   /** What the user named. */
   label: string;
   lint: LintFunction;
-  /** Set when the container is running: its config is read again only at its next start. */
-  running?: { name: string; lxcpath: string };
+  /** The container whose config this is, when it is one (`<lxcpath>/<name>/config`). */
+  container?: { name: string; lxcpath: string };
+  /**
+   * Whether that container runs (its config is read again only at its next
+   * start). Known for an inspected container; for a config named by path it
+   * is asked only once a fix touched it (fixAndSummarize).
+   */
+  running?: boolean;
 }
 
 export interface SubjectOutcome {

@@ -68,7 +68,8 @@ export function inspectedSubject(first: Snapshot, lxcpath: string, rules: readon
   const state = first.container?.state;
   return {
     label: first.target,
-    ...(state && state !== 'STOPPED' ? { running: { name, lxcpath } } : {}),
+    container: { name, lxcpath },
+    running: state !== undefined && state !== 'STOPPED',
     lint: async (overlay) => {
       let snapshot = first;
       if (overlay.texts.size > 0) {

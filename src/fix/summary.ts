@@ -69,8 +69,8 @@ export function formatFixSummary(outcome: FixOutcome, selection: FixSelection, c
   const changedSomething = outcome.files.length > 0 || rootfsOps.length > 0;
   for (const s of outcome.subjects) {
     const touched = s.plan.changedFiles.length > 0 || s.rootfsOps.length > 0;
-    if (!s.subject.running || !touched) continue;
-    const { name, lxcpath } = s.subject.running;
+    if (!s.subject.container || !s.subject.running || !touched) continue;
+    const { name, lxcpath } = s.subject.container;
     lines.push(
       `${name} is running: LXC reads its config when the container starts, so ${dry ? 'these changes would' : 'these changes'} take effect at its next restart ` +
         `(lxc-stop -P ${lxcpath} -n ${name} && lxc-start -P ${lxcpath} -n ${name})`,

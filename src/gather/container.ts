@@ -136,7 +136,8 @@ export async function findMonitor(name: string, lxcpath: string): Promise<{ moni
   const title = monitorTitle(name, lxcpath);
   const pids = listPids();
   const cmdlines = await Promise.all(pids.map((pid) => readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')));
-  const index = cmdlines.findIndex((c) => parseCmdline(c).join(' ').trim() === title);
+  // LXC writes the title over argv[0] (and blanks the rest): compare that, so a stand-in made with `exec -a` matches too.
+  const index = cmdlines.findIndex((c) => parseCmdline(c)[0]?.trim() === title);
   if (index < 0) return null;
   const monitorPid = pids[index];
   const children = await childrenOf(monitorPid, pids);

@@ -6,20 +6,9 @@ import { defineRule } from '../src/rule.js';
 import type { Fix, MountSpec, Report, Snapshot, VersionNumber } from '../src/types.js';
 import { LXC_ENABLED_FS, fsSupport, fsWorkarounds, mountCookie } from '../src/criu/filesystems.js';
 import { formatVersion } from '../src/criu/version.js';
-import { scalarValue } from '../src/config/query.js';
 import { commentOutEntry, commentOutLine, documentOf, lineSpan } from '../src/config/line-edits.js';
-import { liveUnsupportedMounts } from '../src/live/mounts.js';
-import { criuVersionOf } from '../src/live/facts.js';
-
-const isBind = (m: MountSpec) => m.options.includes('bind') || m.options.includes('rbind');
-
-/** The mountpoint as the container sees it: fstab targets may be host paths under the rootfs, or relative to it. */
-function containerPath(snapshot: Snapshot, target: string): string {
-  const rootfs = snapshot.config && scalarValue(snapshot.config, 'lxc.rootfs.path');
-  const rootDir = rootfs?.replace(/^[a-z]+:(?=\/)/, '').replace(/\/+$/, '');
-  if (rootDir && target.startsWith(rootDir + '/')) return target.slice(rootDir.length);
-  return target.startsWith('/') ? target : '/' + target;
-}
+import { declaredMountpoint, liveUnsupportedMounts } from '../src/live/mounts.js';
+import { criuVersionOf, isBindMount } from '../src/live/facts.js';
 
 /** Comment the mount line out, with a note saying why (a token of lxc.mount.auto cannot be commented out alone). */
 function commentOut(snapshot: Snapshot, mount: MountSpec, note: string): Fix[] {
@@ -64,8 +53,8 @@ export default defineRule({
     const version = criuVersionOf(snapshot);
     const reports: Report[] = [];
     for (const mount of snapshot.mounts) {
-      const mountpoint = containerPath(snapshot, mount.target);
-      if (isBind(mount)) {
+      const mountpoint = declaredMountpoint(snapshot, mount.target);
+      if (isBindMount(mount)) {
         // lxc-checkpoint maps bind lxc.mount.entry lines itself; fstab lines it does not.
         if (mount.origin !== 'fstab') continue;
         const cookie = mountCookie(mountpoint);

@@ -3,6 +3,7 @@
  * a scalar's last line wins, an empty value resets a list, legacy and current
  * key names mean the same thing.
  */
+import path from 'node:path';
 import type { ConfigEntry, LxcConfig, NetworkSpec } from '../types.js';
 import { canonicalKey } from './legacy-keys.js';
 import { legacyNetworkLines } from './legacy-networks.js';
@@ -89,3 +90,20 @@ export const networks = perConfig((config: LxcConfig): readonly NetworkSpec[] =>
   }
   return [...byIndex.values()].sort((a, b) => a.index - b.index);
 });
+
+/**
+ * Where `lxc.rootfs.path` puts the root filesystem: a directory for a plain
+ * path, `dir:` or `btrfs:` (relative paths resolved against the file that
+ * says so), else the storage backend (lvm, zfs, overlay...) that has no
+ * directory to read. Empty when the key is unset or reset.
+ */
+export function rootfsLocation(config: LxcConfig): { dir?: string; backend?: string; entry?: ConfigEntry } {
+  const entry = lastEntry(config, 'lxc.rootfs.path');
+  if (!entry || entry.value === '') return {};
+  const value = entry.value;
+  const colon = value.indexOf(':');
+  const backend = colon > 0 && !value.startsWith('/') ? value.slice(0, colon) : undefined;
+  if (backend === undefined) return { dir: path.resolve(path.dirname(entry.file), value), entry };
+  if (backend === 'dir' || backend === 'btrfs') return { dir: path.resolve(path.dirname(entry.file), value.slice(colon + 1)), entry };
+  return { backend, entry };
+}

@@ -14,7 +14,7 @@
  *   and the host side of each veth.
  */
 import type { Finding, NetworkSpec, Snapshot, SocketFacts, VersionNumber } from '../types.js';
-import { networks, scalarValue } from '../config/query.js';
+import { networks, rootfsLocation, scalarValue } from '../config/query.js';
 import { CRIU_CONFIG_SINCE, parseCriuConfig, renderCriuConfig, type CriuConfigOption } from './config-file.js';
 import { parseCriuArgv } from './legacy-command.js';
 import { findOption, optionStatus, type CriuOptionSpec } from './options.js';
@@ -257,14 +257,6 @@ function hostVethName(net: NetworkSpec, suffix: string): string {
   return `veth${suffix}${net.index}`.slice(0, 15);
 }
 
-/** `dir:/x/rootfs` → `/x/rootfs`; other backends are not a directory ctcr can hand to --root. */
-function rootfsDirectory(value: string | undefined): string | undefined {
-  if (!value) return undefined;
-  if (value.startsWith('/')) return value;
-  const m = /^(dir|btrfs):(\/.*)$/.exec(value);
-  return m ? m[2] : undefined;
-}
-
 /** Builds the command. Throws nothing for facts it lacks: what cannot be done is listed in `skipped` or left to CRIU to report. */
 export function buildCriuCommand(input: BuildInput): CriuCommand {
   const { action, engine, snapshot } = input;
@@ -454,7 +446,7 @@ export function buildCriuCommand(input: BuildInput): CriuCommand {
       else skipped.push({ words: ['-t', '<init PID>'], why: `container ${input.name} has no init PID (${container ? container.state : 'no container facts'})` });
       if (input.leaveRunning) engineOption(['--leave-running'], '--leave-running was asked');
     } else {
-      const rootfs = rootfsDirectory(snapshot.config ? scalarValue(snapshot.config, 'lxc.rootfs.path') : undefined);
+      const rootfs = snapshot.config ? rootfsLocation(snapshot.config).dir : undefined;
       if (rootfs) engineOption(['--root', rootfs], `the container's rootfs (lxc.rootfs.path), bind-mounted on itself in a private mount namespace so it is a mount point`);
       else skipped.push({ words: ['--root', '<rootfs>'], why: 'lxc.rootfs.path names no directory (only dir: rootfs are supported by --engine criu)' });
       engineOption(['--restore-detached'], "criu returns once the tree runs instead of waiting for it (CRIU's LXC page)");

@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Assumptions, FstabFacts, LxcConfig, Snapshot } from '../types.js';
 import { loadLxcConfig, readTextFile } from '../config/load.js';
 import { configMounts } from '../config/mounts.js';
-import { lastEntry } from '../config/query.js';
+import { lastEntry, rootfsLocation } from '../config/query.js';
 import { readRootfsDir, readRootfsImage } from '../rootfs/index.js';
 
 export interface StaticTarget {
@@ -66,18 +66,6 @@ async function readFstabs(config: LxcConfig, overlay?: ReadonlyMap<string, strin
   return [{ path: declared, missing: true, entry }];
 }
 
-/** `dir:/x`, `btrfs:/x` and prefix-less directories are readable; other backends (lvm, zfs, overlay...) are not, statically. */
-function rootfsDirOf(config: LxcConfig): { dir?: string; reason?: string } {
-  const entry = lastEntry(config, 'lxc.rootfs.path');
-  if (!entry || entry.value === '') return {};
-  const value = entry.value;
-  const colon = value.indexOf(':');
-  const backend = colon > 0 && !value.startsWith('/') ? value.slice(0, colon) : undefined;
-  if (backend === undefined) return { dir: path.resolve(path.dirname(entry.file), value) };
-  if (backend === 'dir' || backend === 'btrfs') return { dir: path.resolve(path.dirname(entry.file), value.slice(colon + 1)) };
-  return { reason: `storage backend '${backend}' is not read by a static run (lint the mounted rootfs with --rootfs DIR)` };
-}
-
 async function gatherRootfs(target: StaticTarget, config: LxcConfig | undefined, paths: readonly string[]): Promise<Pick<Snapshot, 'rootfs' | 'rootfsProblem'>> {
   if (target.image) return { rootfs: await readRootfsImage(target.image, paths) };
   if (target.rootfsDir) {
@@ -85,9 +73,11 @@ async function gatherRootfs(target: StaticTarget, config: LxcConfig | undefined,
     return { rootfs: await readRootfsDir(target.rootfsDir, paths) };
   }
   if (!config) return {};
-  const entry = lastEntry(config, 'lxc.rootfs.path');
-  const { dir, reason } = rootfsDirOf(config);
-  if (reason) return { rootfsProblem: { path: entry?.value ?? '', reason, entry } };
+  // `dir:/x`, `btrfs:/x` and plain directories are readable; other backends are not, statically.
+  const { dir, backend, entry } = rootfsLocation(config);
+  if (backend) {
+    return { rootfsProblem: { path: entry!.value, reason: `storage backend '${backend}' is not read by a static run (lint the mounted rootfs with --rootfs DIR)`, entry } };
+  }
   const besideConfig = path.join(path.dirname(config.path), 'rootfs');
   const candidates = dir ? [dir, besideConfig] : [besideConfig];
   for (const candidate of candidates) {

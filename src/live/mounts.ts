@@ -8,13 +8,12 @@
 import type { Report, Snapshot } from '../types.js';
 import { LXC_ENABLED_FS, fsSupport, mountCookie } from '../criu/filesystems.js';
 import { formatVersion } from '../criu/version.js';
-import { scalarValue } from '../config/query.js';
+import { rootfsLocation } from '../config/query.js';
 import { containerLocation, criuVersionOf, dumpSide, isRunning, known } from './facts.js';
 
-/** A declared mount's target as the container sees it (fstab targets may be host paths under the rootfs). */
-function declaredMountpoint(snapshot: Snapshot, target: string): string {
-  const rootfs = snapshot.config && scalarValue(snapshot.config, 'lxc.rootfs.path');
-  const rootDir = rootfs?.replace(/^[a-z]+:(?=\/)/, '').replace(/\/+$/, '');
+/** A declared mount's target as the container sees it: fstab targets may be host paths under the rootfs, or relative to it. */
+export function declaredMountpoint(snapshot: Snapshot, target: string): string {
+  const rootDir = snapshot.config && rootfsLocation(snapshot.config).dir?.replace(/\/+$/, '');
   if (rootDir && target.startsWith(rootDir + '/')) return target.slice(rootDir.length);
   return '/' + target.replace(/^\/+/, '').replace(/\/+$/, '');
 }

@@ -6,7 +6,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, writeFile, chmod } from 'node:fs/promises';
 import path from 'node:path';
-import { ctcr, tempTree, isOneLineError } from '../helpers/cli.js';
+import { execa } from 'execa';
+import { CLI, ctcr, tempTree, isOneLineError } from '../helpers/cli.js';
 
 const TTY4 = 'lxc.uts.name = c1\nlxc.tty.max = 4\nlxc.console.path = none\n';
 const CLEAN = 'lxc.uts.name = c1\nlxc.tty.max = 0\nlxc.pty.max = 0\nlxc.console.path = none\n';
@@ -184,10 +185,15 @@ test('--rules-dir loads a user rule; a broken rule module is an input error', as
   assert.match(bad.stderr, /oops\.mjs: not a ctcr rule: id 'Oops' is not kebab-case/);
 });
 
-test('an unreadable config is an input error, not a crash', { skip: process.getuid?.() === 0 ? 'root reads files whatever their mode' : false }, async () => {
+test('an unreadable config is an input error, not a crash', async () => {
   const dir = await tempTree({ 'c.conf': CLEAN });
   await chmod(path.join(dir, 'c.conf'), 0o000);
-  const r = await ctcr(['lint', path.join(dir, 'c.conf')]);
+  await chmod(dir, 0o755);
+  // Root reads files whatever their mode: as root, ctcr runs as another user (setpriv), as it would for one.
+  const r = process.getuid?.() === 0
+    ? await execa('setpriv', ['--reuid', '1234', '--regid', '1234', '--clear-groups', process.execPath, CLI, 'lint', path.join(dir, 'c.conf')], { reject: false, env: { ...process.env, NO_COLOR: '1' } })
+    : await ctcr(['lint', path.join(dir, 'c.conf')]);
   assert.equal(r.exitCode, 2);
-  assert.match(r.stderr, /permission denied/);
+  assert.match(String(r.stderr), /permission denied/);
+  assert.ok(isOneLineError(String(r.stderr)), String(r.stderr));
 });

@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { parseLxcDocument } from '../../src/config/lxc-document.js';
-import { entriesFor, entriesWithPrefix, lastEntry, listEntries, networks, scalarValue } from '../../src/config/query.js';
+import { entriesFor, entriesWithPrefix, lastEntry, listEntries, networks, rootfsLocation, scalarValue } from '../../src/config/query.js';
 import { canonicalKey, isLegacyKey } from '../../src/config/legacy-keys.js';
 import type { LxcConfig, NetworkSpec } from '../../src/types.js';
 import { fixture } from './fixtures.js';
@@ -133,5 +133,24 @@ describe('canonicalKey', () => {
     assert.ok(isLegacyKey('lxc.pivotdir'));
     assert.ok(isLegacyKey('lxc.network.type'));
     assert.ok(!isLegacyKey('lxc.mount.entry'));
+  });
+});
+
+describe('rootfsLocation()', () => {
+  const at = (value: string) => {
+    const r = rootfsLocation(configOf('/var/lib/lxc/c1/config', `lxc.rootfs.path = ${value}\n`));
+    return { dir: r.dir, backend: r.backend };
+  };
+  it('reads plain, dir: and btrfs: paths as directories, relative ones against the config\'s folder', () => {
+    assert.deepEqual(at('/srv/c1/rootfs'), { dir: '/srv/c1/rootfs', backend: undefined });
+    assert.deepEqual(at('dir:/var/lib/lxc/c1/rootfs'), { dir: '/var/lib/lxc/c1/rootfs', backend: undefined });
+    assert.deepEqual(at('btrfs:/b/c1'), { dir: '/b/c1', backend: undefined });
+    assert.deepEqual(at('rootfs'), { dir: '/var/lib/lxc/c1/rootfs', backend: undefined });
+  });
+  it('names a backend that has no directory; nothing when unset or reset', () => {
+    assert.deepEqual(at('lvm:/dev/vg/c1'), { dir: undefined, backend: 'lvm' });
+    assert.deepEqual(at('overlay:/a:/b'), { dir: undefined, backend: 'overlay' });
+    assert.deepEqual(rootfsLocation(configOf('/c/config', 'lxc.uts.name = c\n')), {});
+    assert.deepEqual(rootfsLocation(configOf('/c/config', 'lxc.rootfs.path = /r\nlxc.rootfs.path =\n')), {});
   });
 });

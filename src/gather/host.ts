@@ -28,15 +28,12 @@ export const DEFAULT_CRIU_FEATURES: readonly string[] = [
   'move_mount_set_group', // the mount-v2 engine, whose move_mount failures need --mntns-compat-mode (CRIU >= 3.17, kernel >= 5.15)
 ];
 
-/** Programs CRIU or LXC run during a checkpoint, looked up on PATH. */
+/** Programs CRIU or LXC run during a checkpoint that rules or the command builder ask about, looked up on PATH. */
 export const HOST_TOOLS: readonly string[] = [
   'tar', // tmpfs contents
   'iptables-restore', // the default network lock (run by that name, not through CR_IPTABLES)
   'ip6tables-restore', // the same, for IPv6
-  'nft', // nftables userland (CRIU's nftables lock itself uses libnftables)
-  'iptables-legacy-restore', // iptables rule C/R when CRIU is built with nftables
-  'lxc-checkpoint',
-  'lxc-info',
+  'lxc-checkpoint', // lxc-missing
 ];
 
 /** Environment variables that change which programs CRIU runs or which options it reads. */

@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import rule from '../../rules/legacy-key.js';
 import { RuleTester, type InvalidCase } from '../helpers/rule-tester.js';
@@ -241,5 +243,32 @@ test('legacy-key: every fixed golden is a config LXC 3.0 and 6.0 accept', () => 
         assert.ok(checkKey(entry.key, v).known, `${g.name}: ${entry.key} (line ${entry.line}) is not accepted by LXC ${v.major}.${v.minor}`);
       }
     }
+  }
+});
+
+/** Whether this machine's LXC loads `config` (with `files` beside it): `lxc-info` exits 0 for a config it loads and 1 ("Failed to load config") otherwise. */
+function lxcLoads(config: string, files: Record<string, string> = {}): { ok: boolean; said: string } {
+  const lxcpath = mkdtempSync(path.join(tmpdir(), 'ctcr-legacy-'));
+  try {
+    const dir = path.join(lxcpath, 'c');
+    mkdirSync(dir);
+    writeFileSync(path.join(dir, 'config'), config);
+    for (const [name, text] of Object.entries(files)) writeFileSync(path.join(dir, name), text);
+    const r = spawnSync('lxc-info', ['-P', lxcpath, '-n', 'c'], { cwd: dir, encoding: 'utf8' });
+    return { ok: r.status === 0, said: `${r.stdout}${r.stderr}`.trim() };
+  } finally {
+    rmSync(lxcpath, { recursive: true, force: true });
+    rmSync(path.join('/run/lxc/lock', lxcpath), { recursive: true, force: true }); // lxc-info's lock folder for that lxcpath
+  }
+}
+
+const lxcInfo = spawnSync('lxc-info', ['--version'], { encoding: 'utf8' });
+test('legacy-key: the real LXC refuses each golden before the fix and loads it after', { skip: lxcInfo.status === 0 ? false : 'lxc-info is not installed' }, () => {
+  assert.equal(lxcLoads('lxc.bogus.key = 1\n').ok, false, 'lxc-info tells a config it refuses, or this test shows nothing');
+  for (const g of goldens) {
+    const before = lxcLoads(g.config!, g.files);
+    assert.equal(before.ok, false, `${g.name}: LXC ${lxcInfo.stdout.trim()} loads the legacy config, so it is not broken: ${before.said}`);
+    const after = lxcLoads((g.output as Record<string, string>).config, g.files);
+    assert.ok(after.ok, `${g.name}: LXC ${lxcInfo.stdout.trim()} refuses the fixed config: ${after.said}`);
   }
 });

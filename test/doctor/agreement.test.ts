@@ -161,3 +161,42 @@ labTest('ctcr doctor --fix with the rules it names makes a stock busybox contain
     assert.deepEqual(cycle.after, cycle.before);
   });
 });
+
+labTest('a checkpoint made with a console, restored without one: the doctor names console-mismatch, and the raw restore fails on exactly that', async (t) => {
+  await withContainer(t, async (c) => {
+    // What the stock config needs to checkpoint at all, as the doctor fixes it; the console stays (console-enabled is not an error).
+    const first = await doctor(t, c);
+    const rules = [...new Set(first.errors.map((e) => e.ruleId))];
+    const fixed = await ctcr(['doctor', c.name, '-P', c.lxcpath, '--fix', ...rules.flatMap((r) => ['--rule', r]), '-f', 'json']);
+    assert.ok(fixed.exitCode === 0 || fixed.exitCode === 1, fixed.stderr);
+    await restart(c);
+    assert.equal((await doctor(t, c)).verdict, 'READY');
+
+    const dir = scratchDir(t);
+    const dump = await lxcTool(c, 'lxc-checkpoint', ['-s', '-D', dir], 180_000);
+    assert.ok(dump.ok, `raw dump failed: ${dump.stderr}`);
+    assert.ok(existsSync(`${dir}/tty.info`), 'LXC recorded the console in tty.info: the dump had one');
+
+    // The target side turns the console off.
+    const config = readFileSync(c.configPath, 'utf8');
+    writeFileSync(c.configPath, `${config.replace(/\n?$/, '\n')}lxc.console.path = none\n`);
+    const predicted = await ctcr(['doctor', c.name, '-P', c.lxcpath, '--restore', '-D', dir, '-f', 'json']);
+    assert.equal(predicted.exitCode, 1, predicted.stderr);
+    const errors = (JSON.parse(predicted.stdout) as JsonReport).results.flatMap((r) => r.findings).filter((f) => f.severity === 'error');
+    assert.deepEqual(errors.map((e) => e.ruleId), ['console-mismatch']);
+
+    const restore = await lxcTool(c, 'lxc-checkpoint', ['-r', '-D', dir], 180_000);
+    assert.equal(restore.ok, false, 'the raw restore without a console fails');
+    const log = existsSync(`${dir}/restore.log`) ? readFileSync(`${dir}/restore.log`, 'utf8') : '';
+    const cause = diagnose(log, restore.stderr);
+    t.diagnostic(`raw restore without a console: ${cause.root} -> ${cause.ruleId}`);
+    assert.equal(cause.ruleId, 'console-mismatch');
+
+    // The doctor's suggestion (comment the line out) makes the same images restore.
+    applyFindingFixes(errors);
+    assert.equal((await ctcr(['doctor', c.name, '-P', c.lxcpath, '--restore', '-D', dir])).exitCode, 0);
+    const again = await lxcTool(c, 'lxc-checkpoint', ['-r', '-D', dir], 180_000);
+    assert.ok(again.ok, `restore with the console back failed: ${again.stderr}`);
+    assert.equal(await containerState(c), 'RUNNING');
+  });
+});

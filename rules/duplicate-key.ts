@@ -77,7 +77,9 @@ export default defineRule({
         id = canonicalKey(entry.key);
       }
       if (isListKey(id)) continue;
-      groups.set(id, [...(groups.get(id) ?? []), entry]);
+      const group = groups.get(id);
+      if (group) group.push(entry);
+      else groups.set(id, [entry]);
     }
 
     const reports: Report[] = [];
@@ -97,12 +99,10 @@ export default defineRule({
       ambiguous.add(index);
       entries.slice(1).forEach((typeLine, k) => {
         const nextType = entries[k + 2];
-        const block = config.entries.filter((e) => {
-          if (e.file !== typeLine.file) return false;
-          const pos = config.entries.indexOf(e);
-          if (pos < config.entries.indexOf(typeLine) || (nextType && pos >= config.entries.indexOf(nextType))) return false;
-          return Number(NET_INDEX_IN_KEY.exec(e.key)?.[1]) === index;
-        });
+        // The block: this type line up to the next one, in the same file, with this network's index.
+        const from = config.entries.indexOf(typeLine);
+        const end = nextType ? config.entries.indexOf(nextType) : config.entries.length;
+        const block = config.entries.slice(from, end).filter((e) => e.file === typeLine.file && Number(NET_INDEX_IN_KEY.exec(e.key)?.[1]) === index);
         const to = nextFree();
         const previous = entries[k];
         reports.push({
@@ -115,7 +115,7 @@ export default defineRule({
             {
               description: `renumber lines ${block.map((e) => e.line).join(', ')} to lxc.net.${to}.* (adds a network)`,
               edits: block.map((e) => {
-                const digits = /^lxc\.(?:net|network)\.(\d+)\./.exec(e.key)!;
+                const digits = NET_INDEX_IN_KEY.exec(e.key)!;
                 const start = e.keyStart + digits[0].length - digits[1].length - 1;
                 return { file: e.file, start, end: start + digits[1].length, text: String(to) };
               }),

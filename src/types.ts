@@ -260,6 +260,85 @@ export interface ProcessFacts {
   inTree?: boolean;
   /** `/proc/PID/ns/net` link, e.g. `net:[4026532177]`. */
   netns?: string;
+  // --- What CRIU reads of every task (the process gatherer fills these; absent in old fixtures). ---
+  /** The state letter of /proc/PID/stat: R S D T t Z X I (`t` = stopped by a tracer). */
+  state?: string;
+  /** `TracerPid:` of /proc/PID/status; 0 when not traced. */
+  tracerPid?: number;
+  /** `Threads:` of /proc/PID/status. */
+  threads?: number;
+  /** `Seccomp:` of /proc/PID/status: 0 none, 1 strict, 2 filter. */
+  seccomp?: number;
+  /** Every `/proc/PID/ns/*` link by kind, e.g. `{ pid: 'pid:[4026532177]', ... }` (pid_for_children, time_for_children included). */
+  namespaces?: Partial<Record<NamespaceKind, string>>;
+  /** Every open descriptor; a failure to read them is kept as a fact. */
+  fds?: Gathered<FdFacts[]>;
+  /** Mappings of files that CRIU must dump specially: deleted files, and files on another mount than the task's root (from /proc/PID/maps and map_files). */
+  mappings?: Gathered<MappingFacts[]>;
+}
+
+export type NamespaceKind = 'pid' | 'pid_for_children' | 'user' | 'net' | 'mnt' | 'ipc' | 'uts' | 'cgroup' | 'time' | 'time_for_children';
+
+/**
+ * What a descriptor is, from its /proc/PID/fd link and fdinfo: `anon_inode:[eventfd]` is 'eventfd',
+ * `socket:[N]` 'socket', `/path (deleted)` 'deleted', a path to a character device 'chr', ...
+ */
+export type FdKind =
+  | 'regular' | 'directory' | 'deleted' | 'socket' | 'pipe' | 'fifo' | 'chr' | 'blk' | 'tty' | 'symlink'
+  | 'eventfd' | 'eventpoll' | 'signalfd' | 'timerfd' | 'inotify' | 'fanotify' | 'io_uring' | 'perf_event'
+  | 'bpf-map' | 'bpf-prog' | 'bpf-link' | 'userfaultfd' | 'pidfd' | 'memfd' | 'mqueue' | 'anon' | 'other';
+
+export interface FdFacts {
+  fd: number;
+  /** readlink(/proc/PID/fd/N) as the kernel prints it. */
+  link: string;
+  kind: FdKind;
+  /** fdinfo `flags:` (octal in the file, a number here). */
+  flags?: number;
+  /** fdinfo `pos:`. */
+  pos?: number;
+  /** fdinfo `mnt_id:`: the mount the file was opened on (compare with the container's mount ids). */
+  mntId?: number;
+  /** For files: the path without ` (deleted)`; for memfd the name. */
+  path?: string;
+  /** stat of the open file (through /proc/PID/fd/N): size, links, device and inode. */
+  size?: number;
+  nlink?: number;
+  dev?: number;
+  ino?: number;
+  /** Socket inode for kind 'socket'; the socket itself is in ContainerFacts.sockets. */
+  socketInode?: number;
+  /** The other fdinfo lines (`inotify wd:...`, `eventfd-count:`, `tfd:` ...), key -> value, repeated keys joined by newlines. */
+  info?: Record<string, string>;
+}
+
+export interface MappingFacts {
+  start: string;
+  end: string;
+  perms: string;
+  /** The mapped path as /proc/PID/maps prints it, without ` (deleted)`. */
+  path: string;
+  deleted: boolean;
+  inode: number;
+  /** Bytes of the file when it could be stat'ed through map_files. */
+  size?: number;
+}
+
+/** One line of /proc/locks: `1: POSIX  ADVISORY  WRITE 1234 fd:00:12345 0 EOF`. */
+export interface FileLockFacts {
+  id: number;
+  kind: 'POSIX' | 'FLOCK' | 'OFDLCK' | 'LEASE' | 'DELEG' | 'ACCESS' | string;
+  mode: string;
+  type: string;
+  /** Owner PID as the host sees it; -1 for OFD locks with no owner. */
+  pid: number;
+  /** `maj:min:inode` as printed. */
+  device: string;
+  inode: number;
+  start: string;
+  end: string;
+  /** `->` lines: a lock waiting on this one. */
+  blocked?: boolean;
 }
 
 export interface SocketFacts {
@@ -280,6 +359,10 @@ export interface SocketFacts {
   /** unix: the bound name (`@name` for abstract ones). */
   path?: string;
   listening?: boolean;
+  /** unix: the inode of the connected peer, when known (`ss -x` or sock_diag); 0 or absent when unconnected or unknown. */
+  peerInode?: number;
+  /** unix: the peer is held by no task of the container (CRIU: an external unix socket). Absent when unknown. */
+  peerOutside?: boolean;
 }
 
 /** The source of a bind lxc.mount.entry, as found on this host. */
@@ -311,6 +394,8 @@ export interface ContainerFacts {
   sockets: Gathered<SocketFacts[]>;
   /** The host paths its bind lxc.mount.entry lines name (the doctor gathers them from the config). */
   bindSources?: Gathered<BindSourceFacts[]>;
+  /** /proc/locks lines held by the container's tasks (by PID). */
+  locks?: Gathered<FileLockFacts[]>;
 }
 
 export interface CheckpointDirFacts {

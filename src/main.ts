@@ -22,7 +22,12 @@ function wantsHelp(args: string[]): boolean {
   return args.some((a) => a === '--help' || a === '-h');
 }
 
-export async function main(args: string[]): Promise<number> {
+/** yargs drops a bare `-`; it reaches the commands as this token ("read standard input"). */
+export const STDIN_ARG = '<stdin>';
+
+export async function main(argv: string[]): Promise<number> {
+  const dashes = argv.indexOf('--');
+  const args = argv.map((a, i) => (a === '-' && (dashes < 0 || i < dashes) ? STDIN_ARG : a));
   let exitCode: number = EXIT.ok;
   const setExit = (code: number) => {
     exitCode = code;
@@ -46,6 +51,8 @@ export async function main(args: string[]): Promise<number> {
     .epilogue('Exit codes: 0 nothing reached the threshold (READY), 1 findings reached it (NOT READY), 2 usage or input error, 3 a checkpoint or restore ran and failed.\nDocs: ctcr rules ID explains one rule.')
     .fail((msg, err) => {
       // yargs writes some messages over several lines; a usage error is one line.
+      // A flag's coerce that throws reaches here wrapped by yargs: its message is still the one line to print.
+      if (err && !(err instanceof InputError) && err.name === 'YError') throw new InputError(err.message.replace(/\s*\n\s*/g, ' '));
       throw err ?? new InputError(msg.replace(/\s*\n\s*/g, ' '));
     });
   try {

@@ -130,9 +130,10 @@ export async function readSettings(file: string): Promise<Settings> {
 
 /** A glob relative to `base` made absolute; a pattern without a slash matches at any depth, as in .gitignore. */
 export function absoluteGlob(glob: string, base: string): string {
-  const g = glob.replace(/\/+$/, '/**');
+  const bare = glob.replace(/\/+$/, '');
+  const g = bare === glob ? glob : `${bare}/**`;
   if (path.isAbsolute(g)) return g;
-  return path.join(base, g.includes('/') ? g : `**/${g}`);
+  return path.join(base, bare.includes('/') ? g : `**/${g}`);
 }
 
 export const NO_SETTINGS: Settings = { rulesDirs: [], ignorePatterns: [], rules: {} };

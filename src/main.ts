@@ -32,7 +32,12 @@ export async function main(argv: string[]): Promise<number> {
   const setExit = (code: number) => {
     exitCode = code;
   };
-  const parser = yargs(args)
+  const parser = yargs(args);
+  // yargs puts an example's command in a column half the width wide and wraps it inside the command. Here each
+  // command has a line of its own, under its description as a shell comment: it can be copied as printed.
+  const example = parser.example.bind(parser);
+  parser.example = ((cmd: string, desc?: string) => example(desc ? `# ${desc}\n${cmd}` : cmd, '')) as typeof parser.example;
+  parser
     .scriptName('ctcr')
     .usage('$0 <command> [options]\n\nFind what will make CRIU fail on an LXC container before it is frozen, fix it, then checkpoint and restore it.')
     .command(lintCommand(setExit))

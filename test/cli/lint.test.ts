@@ -173,7 +173,7 @@ test('ctcr rules lists rules and explains one; an unknown id is exit 2', async (
   assert.match(list.stdout, /^tty-nonzero\s+error\s+static/m);
   const one = await ctcr(['rules', 'tty-nonzero']);
   assert.match(one.stdout, /Why:\n[\s\S]*Fix:\n/);
-  const json = JSON.parse((await ctcr(['rules', '--json'])).stdout);
+  const json = JSON.parse((await ctcr(['rules', '-f', 'json'])).stdout);
   assert.ok(json.some((r: { id: string }) => r.id === 'unused-suppression'));
   const unknown = await ctcr(['rules', 'no-such-rule']);
   assert.equal(unknown.exitCode, 2);

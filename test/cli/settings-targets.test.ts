@@ -156,3 +156,18 @@ test('--format compact is one grep-friendly line per finding', async () => {
   for (const line of lines) assert.match(line, /^c\.conf:\d+:\d+: (error|warning|info): .+ \[[a-z0-9-]+\]$/);
   assert.ok(lines.some((l) => l.startsWith('c.conf:2:1: error: ') && l.endsWith('[tty-nonzero]')));
 });
+
+test('--help examples keep each command on one line; every command spells the format option -f/--format', async () => {
+  const commands = ['lint', 'rules', 'doctor', 'fix', 'explain', 'checkpoint', 'restore'];
+  for (const cmd of commands) {
+    const r = await ctcr([cmd, '--help']);
+    assert.equal(r.exitCode, 0, `${cmd} --help: ${r.stderr}`);
+    const examples = r.stdout.split('Examples:')[1]?.split(/\n\s*\n/)[0] ?? '';
+    assert.ok(examples.trim(), `${cmd} --help has examples`);
+    for (const line of examples.split('\n').map((l) => l.trim()).filter(Boolean)) {
+      assert.ok(line.startsWith('#') || /^([^#]*\| )?ctcr /.test(line), `${cmd}: an example line that is neither a command nor its description: '${line}'`);
+    }
+    assert.match(r.stdout, /-f, --format/, `${cmd} has -f, --format`);
+    assert.doesNotMatch(r.stdout, /--json\b|--output-format/, `${cmd}: no other spelling`);
+  }
+});

@@ -37,8 +37,8 @@ export function withReportOptions<T>(y: Argv<T>): Argv<T & ReportArgs> {
     .option('max-warnings', { type: 'string', requiresArg: true, coerce: wholeNumber('--max-warnings'), describe: 'Exit 1 when there are more warnings than this (default: no limit)', group: 'Gate:' })
     .option('config', { alias: 'c', type: 'string', describe: 'Settings file (default: the nearest .ctcrrc above the target)', group: 'Rules:' })
     .option('rules-dir', { type: 'string', array: true, nargs: 1, requiresArg: true, describe: 'Also load the rule modules (*.js) in this directory (repeat the flag for more)', group: 'Rules:' })
-    .option('criu-version', { type: 'string', describe: 'CRIU version to judge against when none is installed (default: newest known)', group: 'Rules:' })
-    .option('lxc-version', { type: 'string', describe: 'LXC version to judge against (default 6.0)', group: 'Rules:' }) as Argv<T & ReportArgs>;
+    .option('criu-version', { type: 'string', describe: 'CRIU version static checks judge for (default: the newest ctcr knows, never the installed one)', group: 'Rules:' })
+    .option('lxc-version', { type: 'string', describe: 'LXC version static checks judge for (default 6.0, never the installed one)', group: 'Rules:' }) as Argv<T & ReportArgs>;
 }
 
 /** A whole number >= 0 (yargs' own number type turns 'abc' into NaN, silently). */

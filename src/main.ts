@@ -8,6 +8,7 @@ import { InputError, EXIT } from './errors.js';
 import { RuleCrashError } from './engine/evaluate.js';
 import { VERSION } from './version.js';
 import { lintCommand } from './commands/lint.js';
+import { STDIN_ARG } from './commands/common.js';
 import { rulesCommand } from './commands/rules.js';
 import { extraCommands } from './commands/registry.js';
 
@@ -22,12 +23,13 @@ function wantsHelp(args: string[]): boolean {
   return args.some((a) => a === '--help' || a === '-h');
 }
 
-/** yargs drops a bare `-`; it reaches the commands as this token ("read standard input"). */
-export const STDIN_ARG = '<stdin>';
+const BOOLEAN_FLAGS = new Set(['-q', '--quiet', '--fix', '--fix-dry-run', '--dry-run', '--suggestions', '--color', '--no-color', '--force', '--explain-options']);
 
 export async function main(argv: string[]): Promise<number> {
   const dashes = argv.indexOf('--');
-  const args = argv.map((a, i) => (a === '-' && (dashes < 0 || i < dashes) ? STDIN_ARG : a));
+  // A `-` after a flag that takes a value is that value (`-o -`), not a target.
+  const flagValue = (prev: string | undefined) => prev !== undefined && /^--?[a-zA-Z]/.test(prev) && !prev.includes('=') && !BOOLEAN_FLAGS.has(prev);
+  const args = argv.map((a, i) => (a === '-' && (dashes < 0 || i < dashes) && !flagValue(argv[i - 1]) ? STDIN_ARG : a));
   let exitCode: number = EXIT.ok;
   const setExit = (code: number) => {
     exitCode = code;

@@ -14,6 +14,9 @@ import { exitCodeFor, reaches } from '../engine/outcome.js';
 import { InputError } from '../errors.js';
 import { VERSION } from '../version.js';
 
+/** yargs drops a bare `-` (or makes it ''): main hands it to the commands as this token, "read standard input". */
+export const STDIN_ARG = '<stdin>';
+
 export interface ReportArgs {
   format?: Format;
   output?: string;

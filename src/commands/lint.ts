@@ -145,8 +145,14 @@ export function lintCommand(setExit: (code: number) => void): CommandModule<obje
       if (kept.length === 0) throw new InputError('nothing to lint: every target is ignored (--ignore-pattern, ignore-patterns in .ctcrrc)');
       if (args.fix || args['fix-dry-run']) {
         const { runFix } = await import('./fix.js');
-        const { rules, levels, assumptions } = await loadRuleSetup(args, runSettings);
-        return setExit(await runFix(kept.map((k) => k.target), { rules, levels, assumptions, settings: runSettings }, { ...args, 'dry-run': args['dry-run'] || args['fix-dry-run'] }));
+        // One fix run per settings file, so that each target is fixed by the rules and levels in effect for it.
+        let worst = 0;
+        for (const g of groups.values()) {
+          const { rules, levels, assumptions } = await loadRuleSetup(args, g.settings);
+          const code = await runFix(g.targets.map((t) => t.target), { rules, levels, assumptions, settings: g.settings }, { ...args, 'dry-run': args['dry-run'] || args['fix-dry-run'] });
+          worst = Math.max(worst, code);
+        }
+        return setExit(worst);
       }
       if (args['dry-run'] || args.suggestions || args.rule?.length) throw new InputError('--dry-run, --suggestions and --rule choose what --fix does: add --fix');
       const results: (TargetResult | undefined)[] = [];

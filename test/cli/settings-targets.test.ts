@@ -171,3 +171,11 @@ test('--help examples keep each command on one line; every command spells the fo
     assert.doesNotMatch(r.stdout, /--json\b|--output-format/, `${cmd}: no other spelling`);
   }
 });
+
+test('lint --fix fixes each target by the settings nearest to it', async () => {
+  const dir = await tempTree({ 'a/.ctcrrc': '[rules]\ntty-nonzero = off\n', 'a/c.conf': TTY4, 'b/c.conf': TTY4 });
+  const r = await ctcr(['lint', 'a/c.conf', 'b/c.conf', '--fix', '--dry-run', '--rule', 'tty-nonzero'], { cwd: dir });
+  assert.equal(r.exitCode, 0, r.stderr);
+  assert.match(r.stdout, /^\+\+\+ .*b\/c\.conf/m, 'b is fixed');
+  assert.doesNotMatch(r.stdout, /^\+\+\+ .*a\/c\.conf/m, 'a/.ctcrrc turns the rule off for a');
+});

@@ -179,3 +179,17 @@ test('lint --fix fixes each target by the settings nearest to it', async () => {
   assert.match(r.stdout, /^\+\+\+ .*b\/c\.conf/m, 'b is fixed');
   assert.doesNotMatch(r.stdout, /^\+\+\+ .*a\/c\.conf/m, 'a/.ctcrrc turns the rule off for a');
 });
+
+test("lint's result does not change with the CRIU and LXC installed where it runs", async () => {
+  const dir = await tempTree({
+    'c.conf': TTY4,
+    'bin/criu': '#!/bin/sh\necho "Version: 3.11"\n',
+    'bin/lxc-start': '#!/bin/sh\necho "3.0.0"\n',
+    'bin/lxc-checkpoint': '#!/bin/sh\nexit 0\n',
+  });
+  for (const tool of ['criu', 'lxc-start', 'lxc-checkpoint']) await execa('chmod', ['+x', path.join(dir, 'bin', tool)]);
+  const plain = await ctcr(['lint', 'c.conf', '-f', 'json'], { cwd: dir, env: { PATH: '/usr/bin:/bin' } });
+  const old = await ctcr(['lint', 'c.conf', '-f', 'json'], { cwd: dir, env: { PATH: `${path.join(dir, 'bin')}:/usr/bin:/bin` } });
+  assert.equal(old.stdout, plain.stdout);
+  assert.ok(json(old.stdout).results[0]!.notes!.includes('judged for CRIU 4.2 (default), LXC 6.0 (default)'));
+});

@@ -17,8 +17,8 @@ import { evaluate } from '../../src/engine/evaluate.js';
 import { lintTargets } from '../../src/engine/lint.js';
 import { resolveAssumptions } from '../../src/engine/assumptions.js';
 import { host, busybox } from '../helpers/live-facts.js';
+import { PROTOTYPE_WORDS } from '../helpers/prototype-words.js';
 
-export const PROTOTYPE_WORDS = ['constructor', '__proto__', 'toString', 'valueOf', 'hasOwnProperty', 'isPrototypeOf', 'propertyIsEnumerable', 'toLocaleString', '__defineGetter__', '__lookupSetter__'];
 
 /** A config with the word in every value, key part and token position the rules look at. */
 function configWith(w: string): string {

@@ -16,6 +16,7 @@ import { main } from '../../src/main.js';
 import { allFixtureConfigs } from '../parsers/fixtures.js';
 import { prng, randomInt } from '../rootfs/helpers.js';
 import { ctcr } from '../helpers/cli.js';
+import { editText } from '../helpers/mutate.js';
 import { PROTOTYPE_WORDS } from '../helpers/prototype-words.js';
 
 const SEED = 20140226;
@@ -40,22 +41,14 @@ function mutate(random: () => number, text: string): string {
     const at = randomInt(random, out.length + 1);
     const r = random();
     const piece = r < 0.6 ? WORDS[randomInt(random, WORDS.length)]! : r < 0.8 ? '\n' + WORDS[randomInt(random, WORDS.length)]! + WORDS[randomInt(random, WORDS.length)]! : String.fromCharCode(randomInt(random, 0x3000));
-    switch (randomInt(random, 4)) {
-      case 0:
-        out = out.slice(0, at) + piece + out.slice(at);
-        break;
-      case 1:
-        out = out.slice(0, at) + out.slice(at + 1 + randomInt(random, 20));
-        break;
-      case 2:
-        out = out.slice(0, at) + piece + out.slice(at + 1);
-        break;
-      case 3: {
-        // Duplicate a line elsewhere (repeated keys, network blocks).
-        const lines = out.split('\n');
-        lines.splice(randomInt(random, lines.length + 1), 0, lines[randomInt(random, lines.length)]!);
-        out = lines.join('\n');
-      }
+    const kind = randomInt(random, 4);
+    if (kind < 3) {
+      out = editText(random, kind, out, at, piece);
+    } else {
+      // Duplicate a line elsewhere (repeated keys, network blocks).
+      const lines = out.split('\n');
+      lines.splice(randomInt(random, lines.length + 1), 0, lines[randomInt(random, lines.length)]!);
+      out = lines.join('\n');
     }
   }
   return out;
@@ -95,6 +88,9 @@ test(`lint and fix --suggestions on ${CASES} mutated configs, fstabs and include
   const random = prng(SEED);
   const base = await mkdtemp(path.join(tmpdir(), 'ctcr-fuzz-'));
   const outcomes = { 0: 0, 1: 0, 2: 0 } as Record<number, number>;
+  // LXC, probed by fix, creates the lxc.log.file a config names relative to the working directory (issue 15.5): keep that in base.
+  const cwd = process.cwd();
+  process.chdir(base);
   try {
     for (let i = 0; i < CASES; i++) {
       const where = `seed ${SEED} case ${i}`;
@@ -108,7 +104,7 @@ test(`lint and fix --suggestions on ${CASES} mutated configs, fstabs and include
       await writeFile(path.join(dir, 'inc.d', 'a.conf'), mutate(random, 'lxc.tty.max = 4\nlxc.console.path = none\n'));
       if (random() < 0.3) await writeFile(path.join(dir, 'rootfs', 'sbin', 'udevd'), '');
       const real = i % REAL_CLI_EVERY === 0;
-      const run = real ? ctcr : inProcess;
+      const run = real ? (args: string[]) => ctcr(args, { cwd: base }) : inProcess;
       const lint = await run(['lint', dir, '--lxc-version', random() < 0.5 ? '6.0' : '2.0']);
       judge(`${where} lint${real ? ' (real CLI)' : ''}`, lint);
       outcomes[lint.exitCode] = (outcomes[lint.exitCode] ?? 0) + 1;
@@ -118,6 +114,7 @@ test(`lint and fix --suggestions on ${CASES} mutated configs, fstabs and include
       await rm(dir, { recursive: true, force: true });
     }
   } finally {
+    process.chdir(cwd);
     await rm(base, { recursive: true, force: true });
   }
   // Findings and input errors both occur, or the mutations are not reaching the rules.

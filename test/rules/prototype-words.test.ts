@@ -99,25 +99,12 @@ test('no rule crashes on words of Object.prototype, in lint or doctor facts', as
   }
 });
 
-const boom: Rule = {
-  id: 'boom',
-  severity: 'warning',
-  summary: 'Crashes on purpose.',
-  docs: { why: 'test', fix: 'test' },
-  scope: 'static',
-  check(snapshot) {
-    if (snapshot.config?.entries.some((e) => e.value === 'crash')) throw new TypeError("Cannot read properties of undefined (reading 'replace')");
-    return [];
-  },
-};
-const quiet: Rule = {
-  id: 'quiet',
-  severity: 'warning',
-  summary: 'Reports every entry.',
-  docs: { why: 'test', fix: 'test' },
-  scope: 'static',
-  check: (s) => (s.config?.entries ?? []).map((e) => ({ message: `saw ${e.key}`, location: { file: s.config!.path, line: e.line, column: 1 } })),
-};
+const testRule = (id: string, summary: string, check: Rule['check']): Rule => ({ id, severity: 'warning', summary, docs: { why: 'test', fix: 'test' }, scope: 'static', check });
+const boom = testRule('boom', 'Crashes on purpose.', (snapshot) => {
+  if (snapshot.config?.entries.some((e) => e.value === 'crash')) throw new TypeError("Cannot read properties of undefined (reading 'replace')");
+  return [];
+});
+const quiet = testRule('quiet', 'Reports every entry.', (s) => (s.config?.entries ?? []).map((e) => ({ message: `saw ${e.key}`, location: { file: s.config!.path, line: e.line, column: 1 } })));
 
 test('a crashing rule is a finding of its target naming the rule and the target; other rules and targets are still reported', async () => {
   const dir = await mkdtemp(path.join(tmpdir(), 'ctcr-crash-'));

@@ -5,5 +5,6 @@ import { startup } from './startup.js';
 import { imageGate } from './image.js';
 import { doctor } from './doctor.js';
 import { checkpoint } from './checkpoint.js';
+import { scaling } from './scaling.js';
 
-export const MEASUREMENTS: readonly Measurement[] = [lintThroughput, startup, imageGate, doctor, checkpoint];
+export const MEASUREMENTS: readonly Measurement[] = [lintThroughput, startup, imageGate, doctor, checkpoint, scaling];

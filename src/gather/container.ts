@@ -4,7 +4,8 @@
  * mount table, the container's processes and the sockets they hold, read
  * from /proc through the container's own namespaces.
  */
-import { readdirSync, readFileSync, readlinkSync, statSync, type Stats } from 'node:fs';
+import { closeSync, openSync, readdirSync, readFileSync, readlinkSync, readSync, statSync, type Stats } from 'node:fs';
+import { close as fsClose, open as fsOpen, read as fsRead } from 'node:fs';
 import { readFile, readdir, readlink, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -16,7 +17,7 @@ import {
   NETLINK_PROTOCOL_NAMES, parseCmdline, parseMountInfo, parseNetInet, parseNetNetlink, parseNetPacket, parseNetUnix,
   parseProcStat, parseProcStatus, socketInode, statusNumbers,
   NAMESPACE_KINDS, fdKindOfLink, fdPathOfLink, parseFdInfo, parseLocks, parseMaps, parseSsUnix,
-  type InetSocketEntry, type MapsEntry, type ProcStat, type NetlinkSocketEntry, type PacketSocketEntry, type UnixSocketEntry,
+  type InetSocketEntry, type MapsEntry, type ProcStat, type SsUnixEntry, type NetlinkSocketEntry, type PacketSocketEntry, type UnixSocketEntry,
 } from './procfs.js';
 
 export interface ContainerGatherOptions {
@@ -184,6 +185,10 @@ export interface ProcessTreeFacts {
  */
 export async function gatherProcessTree(initPid: number, opts: { timeoutMs: number; scan?: ProcScan; env?: NodeJS.ProcessEnv }): Promise<ProcessTreeFacts> {
   const scan = opts.scan ?? new ProcScan();
+  // The unix listing of init's netns starts now, beside the reading of the tasks (it costs a process spawn).
+  const listings = new UnixListings(opts);
+  const initNetns = readlinkOrNull(`/proc/${initPid}/ns/net`);
+  if (initNetns !== null) listings.of(initNetns, initPid);
   const members = scanMembers(initPid, scan);
   // Unhandled while the settles below have not attached yet: they report it.
   members.catch(() => undefined);
@@ -199,7 +204,7 @@ export async function gatherProcessTree(initPid: number, opts: { timeoutMs: numb
     settle(`unix socket peers of PID ${initPid}'s tasks (ss -xan)`, opts.timeoutMs, async () => {
       const s = await sockets;
       if (!s.ok) throw new Error(s.reason);
-      return addUnixPeers(await members, s.value, opts);
+      return addUnixPeers(await members, s.value, listings);
     }),
   ]);
   return { mountinfo, processes, sockets: socketFacts, locks, unixPeers };
@@ -211,29 +216,18 @@ export async function gatherProcessTree(initPid: number, opts: { timeoutMs: numb
  * network namespace, which `ss -xan` asks: run in each netns the sockets are
  * in with `nsenter -t PID -n`. Returns how the peers were found.
  */
-async function addUnixPeers(members: Member[], sockets: SocketFacts[], opts: { timeoutMs: number; env?: NodeJS.ProcessEnv }): Promise<string> {
+async function addUnixPeers(members: Member[], sockets: SocketFacts[], listings: UnixListings): Promise<string> {
   const unix = sockets.filter((s) => s.family === 'unix');
   if (unix.length === 0) return 'no unix sockets';
-  const env = opts.env ?? process.env;
-  const [ss, nsenter] = await Promise.all([findOnPath('ss', env), findOnPath('nsenter', env)]);
-  if (!ss) throw new Error('ss (iproute2) is not on PATH');
   const netnsOf = new Map(members.map((m) => [m.process.pid, m.process.netns ?? `pid ${m.process.pid}`]));
-  const ownNetns = readlinkOrNull('/proc/self/ns/net');
   const readers = new Map<string, number>();
   for (const s of unix) {
     const key = netnsOf.get(s.pid)!;
     if (!readers.has(key)) readers.set(key, s.pid);
   }
   const peers = new Map<number, number>();
-  await Promise.all([...readers].map(async ([netns, pid]) => {
-    const own = netns === ownNetns;
-    if (!own && !nsenter) throw new Error('nsenter (util-linux) is not on PATH');
-    const r = own
-      ? await run(ss, ['-xan'], { env, timeoutMs: opts.timeoutMs })
-      : await run(nsenter!, ['-t', String(pid), '-n', ss, '-xan'], { env, timeoutMs: opts.timeoutMs });
-    if (!r.ok) throw new Error(`${own ? 'ss -xan' : `nsenter -t ${pid} -n ss -xan`}: ${r.stderr.trim().split('\n')[0] || r.reason}`);
-    for (const e of parseSsUnix(r.stdout)) peers.set(e.inode, e.peerInode);
-  }));
+  const tables = await Promise.all([...readers].map(([netns, pid]) => listings.of(netns, pid)));
+  for (const table of tables) for (const e of table) peers.set(e.inode, e.peerInode);
   const held = new Set(sockets.map((s) => s.inode));
   for (const s of unix) {
     const peer = s.inode === undefined ? undefined : peers.get(s.inode);
@@ -242,6 +236,41 @@ async function addUnixPeers(members: Member[], sockets: SocketFacts[], opts: { t
     if (peer !== 0) s.peerOutside = !held.has(peer);
   }
   return `ss -xan in ${readers.size} network namespace(s)`;
+}
+
+/** `ss -xan` of each network namespace, run once per namespace (through `nsenter -t PID -n` for another than ours). */
+class UnixListings {
+  private readonly byNetns = new Map<string, Promise<SsUnixEntry[]>>();
+  private readonly tools: Promise<[string | null, string | null]>;
+  private readonly ownNetns = readlinkOrNull('/proc/self/ns/net');
+
+  constructor(private readonly opts: { timeoutMs: number; env?: NodeJS.ProcessEnv }) {
+    const env = opts.env ?? process.env;
+    this.tools = Promise.all([findOnPath('ss', env), findOnPath('nsenter', env)]);
+  }
+
+  of(netns: string, pid: number): Promise<SsUnixEntry[]> {
+    let listing = this.byNetns.get(netns);
+    if (!listing) {
+      listing = this.list(netns, pid);
+      listing.catch(() => undefined); // started early: whoever awaits it reports the failure
+      this.byNetns.set(netns, listing);
+    }
+    return listing;
+  }
+
+  private async list(netns: string, pid: number): Promise<SsUnixEntry[]> {
+    const env = this.opts.env ?? process.env;
+    const [ss, nsenter] = await this.tools;
+    if (!ss) throw new Error('ss (iproute2) is not on PATH');
+    const own = netns === this.ownNetns;
+    if (!own && !nsenter) throw new Error('nsenter (util-linux) is not on PATH');
+    const r = own
+      ? await run(ss, ['-xan'], { env, timeoutMs: this.opts.timeoutMs })
+      : await run(nsenter!, ['-t', String(pid), '-n', ss, '-xan'], { env, timeoutMs: this.opts.timeoutMs });
+    if (!r.ok) throw new Error(`${own ? 'ss -xan' : `nsenter -t ${pid} -n ss -xan`}: ${r.stderr.trim().split('\n')[0] || r.reason}`);
+    return parseSsUnix(r.stdout);
+  }
 }
 
 interface Member {
@@ -305,6 +334,21 @@ export class ProcScan {
   }
 }
 
+/** A shared buffer for the small /proc files read synchronously (status, fdinfo): no fstat, no allocation per file. */
+const SMALL = Buffer.allocUnsafe(64 * 1024);
+
+/** Reads a /proc file of at most 64 KiB synchronously (throws like readFileSync). */
+function readSmall(p: string): string {
+  const fd = openSync(p, 'r');
+  try {
+    let length = 0;
+    for (let n; length < SMALL.length && (n = readSync(fd, SMALL, length, SMALL.length - length, null)) > 0;) length += n;
+    return SMALL.toString('utf8', 0, length);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 function readlinkOrNull(p: string): string | null {
   try {
     return readlinkSync(p);
@@ -357,7 +401,7 @@ async function readMember(pid: number, stat: ProcStat | undefined, inTree: boole
   const dir = `/proc/${pid}`;
   let status: Record<string, string>;
   try {
-    status = parseProcStatus(readFileSync(`${dir}/status`, 'utf8'));
+    status = parseProcStatus(readSmall(`${dir}/status`));
   } catch {
     return null;
   }
@@ -435,7 +479,7 @@ function readFds(pid: number): Gathered<FdFacts[]> | null {
     const inode = socketInode(link);
     if (inode !== null) facts.socketInode = inode;
     try {
-      const info = parseFdInfo(readFileSync(`/proc/${pid}/fdinfo/${name}`, 'utf8'));
+      const info = parseFdInfo(readSmall(`/proc/${pid}/fdinfo/${name}`));
       if (info.pos !== undefined) facts.pos = info.pos;
       if (info.flags !== undefined) facts.flags = info.flags;
       if (info.mntId !== undefined) facts.mntId = info.mntId;
@@ -456,11 +500,37 @@ function readFds(pid: number): Gathered<FdFacts[]> | null {
   return { ok: true, value: fds.sort((a, b) => a.fd - b.fd) };
 }
 
+/**
+ * Reads a /proc file asynchronously in few thread-pool trips: open, reads of
+ * 64 KiB until the end, close, through the callback API (readFile adds an
+ * fstat; FileHandle adds its own bookkeeping).
+ */
+function readWhole(p: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    fsOpen(p, 'r', (err, fd) => {
+      if (err) { reject(err); return; }
+      const chunks: Buffer[] = [];
+      const next = (): void => {
+        const buffer = Buffer.allocUnsafe(64 * 1024);
+        fsRead(fd, buffer, 0, buffer.length, null, (e, n) => {
+          if (e || n === 0) {
+            fsClose(fd, () => (e ? reject(e) : resolve(Buffer.concat(chunks).toString('utf8'))));
+            return;
+          }
+          chunks.push(buffer.subarray(0, n));
+          next();
+        });
+      };
+      next();
+    });
+  });
+}
+
 /** The mappings of deleted files; null when the process is gone. */
 async function readMappings(pid: number): Promise<Gathered<MappingFacts[]> | null> {
   let text: string;
   try {
-    text = await readFile(`/proc/${pid}/maps`, 'utf8');
+    text = await readWhole(`/proc/${pid}/maps`);
   } catch (err) {
     if (gone(err)) return null;
     return { ok: false, reason: `/proc/${pid}/maps: ${describeError(err)}` };

@@ -269,11 +269,19 @@ export interface ProcessFacts {
   threads?: number;
   /** `Seccomp:` of /proc/PID/status: 0 none, 1 strict, 2 filter. */
   seccomp?: number;
+  /**
+   * The last value of `NSsid:` in /proc/PID/status: the session id inside the task's own pid namespace;
+   * 0 when its session leader is outside that namespace (CRIU refuses such a task). Absent when unknown.
+   */
+  nsSid?: number;
   /** Every `/proc/PID/ns/*` link by kind, e.g. `{ pid: 'pid:[4026532177]', ... }` (pid_for_children, time_for_children included). */
   namespaces?: Partial<Record<NamespaceKind, string>>;
   /** Every open descriptor; a failure to read them is kept as a fact. */
   fds?: Gathered<FdFacts[]>;
-  /** Mappings of files that CRIU must dump specially: deleted files, and files on another mount than the task's root (from /proc/PID/maps and map_files). */
+  /**
+   * Mappings of files that CRIU must dump specially: deleted files, io_uring rings (`anon_inode:[io_uring]`) and `[uprobes]`
+   * (from /proc/PID/maps and map_files). Files on another mount than the task's root are not singled out yet.
+   */
   mappings?: Gathered<MappingFacts[]>;
 }
 
@@ -396,6 +404,11 @@ export interface ContainerFacts {
   bindSources?: Gathered<BindSourceFacts[]>;
   /** /proc/locks lines held by the container's tasks (by PID). */
   locks?: Gathered<FileLockFacts[]>;
+  /**
+   * Whether the peers of its unix sockets (SocketFacts.peerInode, peerOutside) could be read: the value says how
+   * (`ss -xan in 1 network namespace(s)`); a failure leaves those fields absent, and is reported as such.
+   */
+  unixPeers?: Gathered<string>;
 }
 
 export interface CheckpointDirFacts {

@@ -1,0 +1,22 @@
+/** A task holds a kind of descriptor CRIU cannot dump. Recognised in CRIU and lxc-checkpoint logs (ctcr explain); no fact shows it before the run. */
+import { defineRule } from '../src/rule.js';
+
+export default defineRule({
+  id: 'unsupported-file',
+  severity: 'error',
+  summary: 'A task holds a kind of descriptor CRIU cannot dump.',
+  scope: 'log',
+  docs: {
+    why: 'CRIU refuses descriptors it has no dumper for: "Can\'t dump file N of that type" (userfaultfd, perf_event, some anon inodes, bpf objects on older CRIU).',
+    fix: 'Stop or restart the process holding it (the finding names process and fd).',
+  },
+  logSignatures: [
+    {
+      pattern: /Can't dump file (\d+) of that type \[(\d+)\] \(([^)]*)\)/,
+      explain: (m) => ({ message: `fd ${m[1]} is a file CRIU cannot dump (${m[3]})`, fix: 'Stop the process holding it (userfaultfd, perf_event and seccomp-notify fds are not supported).' }),
+      samples: [
+        { line: 'Can\'t dump file 17 of that type [20660] (anon anon_inode:[userfaultfd])', source: 'criu v4.2 criu/files-ext.c:94 (the message it prints, with this run\'s values)' },
+      ],
+    },
+  ],
+});

@@ -269,6 +269,11 @@ export interface ProcessFacts {
   threads?: number;
   /** `Seccomp:` of /proc/PID/status: 0 none, 1 strict, 2 filter. */
   seccomp?: number;
+  /**
+   * The last value of `NSsid:` in /proc/PID/status: the session id inside the task's own pid namespace;
+   * 0 when its session leader is outside that namespace (CRIU refuses such a task). Absent when unknown.
+   */
+  nsSid?: number;
   /** Every `/proc/PID/ns/*` link by kind, e.g. `{ pid: 'pid:[4026532177]', ... }` (pid_for_children, time_for_children included). */
   namespaces?: Partial<Record<NamespaceKind, string>>;
   /** Every open descriptor; a failure to read them is kept as a fact. */

@@ -13,11 +13,11 @@ export default defineRule({
       'CRIU stops every task of the container with ptrace(PTRACE_SEIZE), and a task has only one tracer: while strace, gdb or another ' +
       'debugger is attached, the seize fails with EPERM ("Unable to interrupt task: N (Operation not permitted)", compel/src/lib/infect.c). ' +
       'With the frozen cgroup lxc-checkpoint asks for (--freeze-cgroup), CRIU then takes the task for a dying one, prints ' +
-      '"zombie N (comm X) found while seizing" (criu/seize.c) and retries until its --timeout (10 s by default) runs out: the container ' +
+      '"zombie N (comm ) found while seizing" (criu/seize.c) and retries until its --timeout (10 s by default) runs out: the container ' +
       'stays frozen that long and the dump fails. This holds for every task in the container\'s cgroup, lxc-attach\'ed ones too. ' +
       '/proc/PID/status shows the tracer (TracerPid) beforehand.',
     fix: 'Detach the tracer first: quit strace or the debugger (gdb: `detach`), or kill it; then checkpoint.',
-    reference: 'criu/seize.c seize_cgroup_tree; compel/src/lib/infect.c compel_interrupt_task',
+    reference: 'criu/seize.c seize_cgroup_tree; compel/src/lib/infect.c compel_interrupt_task; seen in the lab: strace -p on a container task, lxc-checkpoint failed after 10.1 s',
   },
   check(snapshot) {
     const c = snapshot.container;
@@ -32,7 +32,7 @@ export default defineRule({
       reports.push({
         message:
           `${describeProcess(p)} is traced by ${by}: CRIU cannot seize a traced task, the dump keeps the container frozen until its timeout and ` +
-          `fails ("zombie ${p.pid} (comm ${p.comm}) found while seizing"). Detach the tracer (quit strace/gdb, or kill PID ${tracer}) first`,
+          `fails ("zombie ${p.pid} (comm ...) found while seizing", after "Unable to interrupt task: ${p.pid} (Operation not permitted)"). Detach the tracer (quit strace/gdb, or kill PID ${tracer}) first`,
         location: containerLocation(c),
       });
     }

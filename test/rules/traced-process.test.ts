@@ -28,7 +28,7 @@ new RuleTester().run(rule, {
           file: BUSYBOX_CONFIG_PATH,
           line: 0,
           severity: 'error',
-          message: /^udhcpc \(PID 6 in the container, \d+ on the host\) is traced by PID 4242 on the host: CRIU cannot seize a traced task.*"zombie \d+ \(comm udhcpc\) found while seizing"\)\. Detach the tracer \(quit strace\/gdb, or kill PID 4242\) first$/,
+          message: /^udhcpc \(PID 6 in the container, \d+ on the host\) is traced by PID 4242 on the host: CRIU cannot seize a traced task.*"zombie \d+ \(comm \.\.\.\) found while seizing", after "Unable to interrupt task: \d+ \(Operation not permitted\)"\)\. Detach the tracer \(quit strace\/gdb, or kill PID 4242\) first$/,
         },
       ],
     },

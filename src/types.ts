@@ -474,6 +474,29 @@ export interface Report {
   criuOptions?: string[];
 }
 
+/** What explain is given besides the match: the whole parsed log and its root-error line. */
+export interface SignatureContext {
+  log: import('./criu/log-lines.js').ParsedCriuLog;
+  root: import('./criu/log-lines.js').CriuLogLine;
+}
+
+export interface SignatureResult {
+  /** Overrides the rule's id when one message has several causes. */
+  ruleId?: string;
+  message: string;
+  fix: string;
+  criuOptions?: string[];
+  severity?: Severity;
+}
+
+/** A CRIU (or lxc-checkpoint) log message of a rule's cause, matched on the message text (never file:line). */
+export interface LogSignature {
+  pattern: RegExp;
+  explain(m: RegExpExecArray, ctx: SignatureContext): SignatureResult;
+  /** Real lines the pattern must match, with where each was seen (fixture `# source:`, criu-facts.md, or `lab: criu 4.2.1, kernel 6.18`). */
+  samples: readonly { line: string; source: string }[];
+}
+
 export interface Rule {
   /** kebab-case; the file name in rules/ without extension. */
   id: string;
@@ -481,11 +504,20 @@ export interface Rule {
   /** One line: what the rule reports. */
   summary: string;
   docs: RuleDocs;
-  /** `static` rules need only files; `live` ones need host or container facts and stay silent without them. */
-  scope: 'static' | 'live';
+  /**
+   * `static` rules need only files; `live` ones need host or container facts and stay silent without them;
+   * `log` ones have no check (no fact shows their cause beforehand): evaluate skips them, explain recognises them in CRIU logs only.
+   */
+  scope: 'static' | 'live' | 'log';
+  /**
+   * CRIU log messages this rule's cause produces. explain walks the loaded rules in evaluation order
+   * and the first signature that matches the root error wins.
+   */
+  logSignatures?: readonly LogSignature[];
   /** Rootfs paths the rule wants answered in `snapshot.rootfs.paths`. */
   rootfsPaths?: readonly string[];
-  check(snapshot: Snapshot): Report[];
+  /** Absent only for `scope: 'log'` rules. */
+  check?(snapshot: Snapshot): Report[];
 }
 
 /** A report after the engine has attached rule id and effective severity. */

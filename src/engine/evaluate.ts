@@ -19,7 +19,7 @@ export type RuleLevels = Record<string, Severity | 'off'>;
 /** Rules that apply to this snapshot: live rules need live facts. */
 export function applicableRules(rules: readonly Rule[], snapshot: Snapshot, levels: RuleLevels): Rule[] {
   const live = snapshot.host !== undefined || snapshot.container !== undefined;
-  return rules.filter((r) => levels[r.id] !== 'off' && (r.scope === 'static' || live));
+  return rules.filter((r) => levels[r.id] !== 'off' && r.scope !== 'log' && r.check !== undefined && (r.scope === 'static' || live));
 }
 
 export function evaluate(rules: readonly Rule[], snapshot: Snapshot, levels: RuleLevels = {}): Finding[] {
@@ -27,7 +27,7 @@ export function evaluate(rules: readonly Rule[], snapshot: Snapshot, levels: Rul
   for (const rule of applicableRules(rules, snapshot, levels)) {
     let reports;
     try {
-      reports = rule.check(snapshot);
+      reports = rule.check!(snapshot);
     } catch (err) {
       throw new RuleCrashError(rule.id, snapshot.target, err);
     }

@@ -29,6 +29,19 @@ export default defineRule({
     fix: 'Close the pidfd before the checkpoint (stop or restart the process that holds it), or keep the process it watches inside the container.',
     reference: 'criu/pidfd.c dump_one_pidfd',
   },
+  logSignatures: [
+    {
+      pattern: /pidfd pid (\d+) is not a part of process tree|PIDFD_THREAD flag is currently not supported/,
+      explain: (m) => ({
+        message: m[1] ? `a task of the container holds a pidfd of PID ${m[1]}, which is not in the dumped tree` : 'a task of the container holds a thread pidfd (PIDFD_THREAD), which CRIU does not support',
+        fix: 'Close the pidfd before the checkpoint (stop or restart the process that holds it), or keep the process it refers to inside the container.',
+      }),
+      samples: [
+        { line: 'Error (criu/pidfd.c:97): pidfd pid 1 is not a part of process tree..', source: 'synthesized by ctcr from criu/pidfd.c:97 at v4.2' },
+        { line: 'Error (criu/pidfd.c:88): PIDFD_THREAD flag is currently not supported', source: 'synthesized by ctcr from criu/pidfd.c:88 at v4.2' },
+      ],
+    },
+  ],
   check(snapshot) {
     const c = snapshot.container;
     if (!c || !dumpSide(snapshot) || !isRunning(c)) return [];

@@ -20,6 +20,18 @@ export default defineRule({
       'manager, or with `setsid` (`lxc-attach -n NAME -- setsid daemon ...`).',
     reference: 'criu/cr-dump.c dump_one_task, dump_zombies',
   },
+  logSignatures: [
+    {
+      pattern: /A session leader of (zombie process )?(\d+)\((\d+)\) is outside of its pid namespace/,
+      explain: (m) => ({
+        message: `${m[1] ? 'zombie ' : ''}task ${m[2]} (PID ${m[3]} in the container) belongs to a session whose leader is outside the container's pid namespace (started by lxc-attach without a terminal?)`,
+        fix: 'Restart that process from inside the container with a session of its own (setsid, or its service manager), then checkpoint.',
+      }),
+      samples: [
+        { line: 'Error (criu/cr-dump.c:1528): A session leader of 21065(10) is outside of its pid namespace', source: 'lab: criu 4.2.1, kernel 6.18 (lxc-attach -- sh -c \'sleep 1000 &\' without a pty)' },
+      ],
+    },
+  ],
   check(snapshot) {
     const c = snapshot.container;
     if (!c || !dumpSide(snapshot) || !isRunning(c)) return [];

@@ -10,6 +10,7 @@ import {
   externalFileReports, externalUnixSocketReports, ghostFileReports, ioUringReports, nestedNamespaceReports,
   unsupportedFileReports, unsupportedSocketReports, zombieWithThreadsReports,
 } from '../../src/live/refusals.js';
+import { liveNonEmptyMounts } from '../../src/live/mounts.js';
 import { RuleTester } from '../helpers/rule-tester.js';
 import { BUSYBOX_CONFIG, BUSYBOX_CONFIG_PATH, busybox, host, process, stoppedBusybox, withProcesses, withSockets } from '../helpers/live-facts.js';
 
@@ -186,5 +187,24 @@ new RuleTester().run(asRule('live-external-file', externalFileReports), {
       container: withTasks(task(90170, 38, 'app', fds(fd(5, '/home/me/data.db', 'regular', { mntId: 29, path: '/home/me/data.db' })))),
       errors: [{ message: /^app \(PID 38 in the container, 90170 on the host\) has \/home\/me\/data\.db open on fd 5 from mount 29, which is not a mount of the container: the dump fails \("Can't lookup mount=29 for fd=5 path=\/home\/me\/data\.db"\)/ }],
     },
+  ],
+});
+
+// --- unsupported-filesystem, live: mqueue and pstore must be empty ---------------
+const queues = (...entries: string[]) => busybox({ mustBeEmpty: { ok: true, value: [{ mountPoint: '/dev/mqueue', fstype: 'mqueue', entries }] } });
+new RuleTester().run(asRule('live-non-empty-mounts', liveNonEmptyMounts), {
+  valid: [
+    { ...base, name: "the stock container's /dev/mqueue, empty", container: queues() },
+    { ...base, name: 'contents unknown (no probe): silent', container: busybox() },
+    { ...base, name: 'a restore does not dump it', container: queues('q'), purpose: 'restore' },
+  ],
+  invalid: [
+    {
+      ...base,
+      name: 'one queue made with touch /dev/mqueue/q (the lab: "mqueue isn\'t empty")',
+      container: queues('q'),
+      errors: [{ file: BUSYBOX_CONFIG_PATH, line: 0, message: /^mqueue at \/dev\/mqueue holds 1 POSIX message queue \(q\): CRIU dumps mqueue only when it is empty, the dump fails \("mqueue isn't empty"\)\. Remove the queues/ }],
+    },
+    { ...base, name: 'four queues: three named', container: queues('a', 'b', 'c', 'd'), errors: [{ message: /holds 4 POSIX message queues \(a, b, c, \.\.\.\)/ }] },
   ],
 });

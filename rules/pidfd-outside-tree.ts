@@ -1,7 +1,8 @@
 /** A pidfd in the container refers to a process CRIU does not dump, or is a thread pidfd. */
 import { defineRule } from '../src/rule.js';
 import type { Report } from '../src/types.js';
-import { containerLocation, describeProcess, dumpSide, isRunning, known } from '../src/live/facts.js';
+import { containerLocation, describeProcess, known } from '../src/live/facts.js';
+import { dumpedContainer } from '../src/live/refusals.js';
 
 /** PIDFD_THREAD is O_EXCL (include/uapi/linux/pidfd.h), shown in the fdinfo flags. */
 const PIDFD_THREAD = 0o200;
@@ -43,8 +44,8 @@ export default defineRule({
     },
   ],
   check(snapshot) {
-    const c = snapshot.container;
-    if (!c || !dumpSide(snapshot) || !isRunning(c)) return [];
+    const c = dumpedContainer(snapshot);
+    if (!c) return [];
     const procs = known(c.processes) ?? [];
     const tree = new Set(procs.filter((p) => p.inTree !== false).map((p) => p.pid));
     const reports: Report[] = [];

@@ -1,7 +1,8 @@
 /** A task's session leader is outside the container's pid namespace: CRIU cannot dump it. */
 import { defineRule } from '../src/rule.js';
 import type { Report } from '../src/types.js';
-import { containerLocation, describeProcess, dumpSide, isRunning, known } from '../src/live/facts.js';
+import { containerLocation, describeProcess, known } from '../src/live/facts.js';
+import { dumpedContainer } from '../src/live/refusals.js';
 
 export default defineRule({
   id: 'session-outside',
@@ -33,8 +34,8 @@ export default defineRule({
     },
   ],
   check(snapshot) {
-    const c = snapshot.container;
-    if (!c || !dumpSide(snapshot) || !isRunning(c)) return [];
+    const c = dumpedContainer(snapshot);
+    if (!c) return [];
     const reports: Report[] = [];
     for (const p of known(c.processes) ?? []) {
       // CRIU dumps init's tree (-t init); a task outside it (lxc-attach'ed, not reparented) is not dumped.

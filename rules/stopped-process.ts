@@ -1,7 +1,8 @@
 /** A task of the container is stopped (SIGSTOP, SIGTSTP, Ctrl-Z): with the frozen cgroup lxc-checkpoint asks for, the dump hangs. */
 import { defineRule } from '../src/rule.js';
 import type { Report } from '../src/types.js';
-import { containerLocation, describeProcess, dumpSide, isRunning, known } from '../src/live/facts.js';
+import { containerLocation, describeProcess, known } from '../src/live/facts.js';
+import { dumpedContainer } from '../src/live/refusals.js';
 
 export default defineRule({
   id: 'stopped-process',
@@ -21,8 +22,8 @@ export default defineRule({
     reference: 'criu/seize.c freeze_processes and seize_cgroup_tree; lxc src/lxc/criu.c (--freeze-cgroup); lab run: /work/coord/refusals-hang-stopped.md',
   },
   check(snapshot) {
-    const c = snapshot.container;
-    if (!c || !dumpSide(snapshot) || !isRunning(c)) return [];
+    const c = dumpedContainer(snapshot);
+    if (!c) return [];
     const layout = known(snapshot.host?.cgroups)?.layout;
     const pureV2 = layout === 'v2';
     const reports: Report[] = [];

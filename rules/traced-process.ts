@@ -1,7 +1,8 @@
 /** A task of the container is traced (strace, gdb, a debugger): CRIU cannot seize it. */
 import { defineRule } from '../src/rule.js';
 import type { Report } from '../src/types.js';
-import { containerLocation, describeProcess, dumpSide, isRunning, known, processByPid } from '../src/live/facts.js';
+import { containerLocation, describeProcess, known, processByPid } from '../src/live/facts.js';
+import { dumpedContainer } from '../src/live/refusals.js';
 
 export default defineRule({
   id: 'traced-process',
@@ -20,8 +21,8 @@ export default defineRule({
     reference: 'criu/seize.c seize_cgroup_tree; compel/src/lib/infect.c compel_interrupt_task; seen in the lab: strace -p on a container task, lxc-checkpoint failed after 10.1 s',
   },
   check(snapshot) {
-    const c = snapshot.container;
-    if (!c || !dumpSide(snapshot) || !isRunning(c)) return [];
+    const c = dumpedContainer(snapshot);
+    if (!c) return [];
     const byPid = processByPid(c);
     const reports: Report[] = [];
     for (const p of known(c.processes) ?? []) {

@@ -17,7 +17,7 @@ import { containerLocation, describeProcess, dumpSide, isRunning, known } from '
 export const GHOST_LIMIT = 1 << 20;
 
 /** The running container whose tree a dump would seize, or undefined (a restore, a stopped container, no facts). */
-function dumpedContainer(snapshot: Snapshot): ContainerFacts | undefined {
+export function dumpedContainer(snapshot: Snapshot): ContainerFacts | undefined {
   const c = snapshot.container;
   return c && dumpSide(snapshot) && isRunning(c) ? c : undefined;
 }

@@ -1,7 +1,8 @@
 /** A pidfd in the container refers to a process CRIU does not dump, or is a thread pidfd. */
 import { defineRule } from '../src/rule.js';
 import type { Report } from '../src/types.js';
-import { containerLocation, describeProcess, known } from '../src/live/facts.js';
+import { containerLocation, criuVersionOf, describeProcess, known } from '../src/live/facts.js';
+import { atLeast } from '../src/criu/version.js';
 import { dumpedContainer } from '../src/live/refusals.js';
 
 /** PIDFD_THREAD is O_EXCL (include/uapi/linux/pidfd.h), shown in the fdinfo flags. */
@@ -25,7 +26,7 @@ export default defineRule({
       'CRIU dumps a pidfd (criu/pidfd.c) by the process it refers to, so that restore can open it again: that process must be part of the ' +
       'dumped tree, otherwise "pidfd pid N is not a part of process tree.." fails the dump. A pidfd of a process that has exited (fdinfo ' +
       '`Pid: -1`) is fine: CRIU recreates it with a short-lived helper. A pidfd opened with PIDFD_THREAD (a thread pidfd, Linux 6.9+) is ' +
-      'refused outright: "PIDFD_THREAD flag is currently not supported". CRIU before 4.0 could not dump pidfds at all (unsupported-file). ' +
+      'refused outright: "PIDFD_THREAD flag is currently not supported". CRIU before 4.1 cannot dump pidfds at all (unsupported-file reports that). ' +
       "The fd's fdinfo (Pid:, flags:) shows both beforehand.",
     fix: 'Close the pidfd before the checkpoint (stop or restart the process that holds it), or keep the process it watches inside the container.',
     reference: 'criu/pidfd.c dump_one_pidfd',
@@ -45,7 +46,8 @@ export default defineRule({
   ],
   check(snapshot) {
     const c = dumpedContainer(snapshot);
-    if (!c) return [];
+    // Before CRIU 4.1 every pidfd is refused as an unknown file: unsupported-file's finding.
+    if (!c || !atLeast(criuVersionOf(snapshot), '4.1')) return [];
     const procs = known(c.processes) ?? [];
     const tree = new Set(procs.filter((p) => p.inTree !== false).map((p) => p.pid));
     const reports: Report[] = [];

@@ -11,7 +11,8 @@
  * (older snapshots) or could not be read (facts-unavailable says so).
  */
 import type { ContainerFacts, FdFacts, NamespaceKind, ProcessFacts, Report, Snapshot, SocketFacts } from '../types.js';
-import { containerLocation, describeProcess, dumpSide, isRunning, known } from './facts.js';
+import { containerLocation, criuVersionOf, describeProcess, dumpSide, isRunning, known } from './facts.js';
+import { atLeast, formatVersion } from '../criu/version.js';
 
 /** CRIU's default --ghost-limit (DEFAULT_GHOST_LIMIT, 1 MiB); lxc-checkpoint never changes it. */
 export const GHOST_LIMIT = 1 << 20;
@@ -100,10 +101,22 @@ const UNSUPPORTED_KINDS = new Set(['userfaultfd', 'perf_event', 'bpf-prog', 'bpf
 export function unsupportedFileReports(snapshot: Snapshot): Report[] {
   const c = dumpedContainer(snapshot);
   if (!c) return [];
+  const version = criuVersionOf(snapshot);
+  // pidfds are dumped since CRIU 4.1 (criu/pidfd.c, 1ce408ffa); before, they are one more unknown anon inode.
+  const supported = atLeast(version, '4.1') ? SUPPORTED_ANON : new Set([...SUPPORTED_ANON].filter((l) => l !== 'anon_inode:[pidfd]'));
   const reports: Report[] = [];
   for (const p of dumpedTree(c)) {
     for (const f of fdsOf(p)) {
       if (f.kind === 'io_uring' || f.link === IO_URING) continue;
+      if (f.kind === 'pidfd' && !supported.has('anon_inode:[pidfd]')) {
+        reports.push({
+          message:
+            `${describeProcess(p)} holds a pidfd on fd ${f.fd}: CRIU ${formatVersion(version)} cannot dump pidfds (supported since 4.1); the dump fails ("Can't dump file ${f.fd} of that type ... (anon anon_inode:[pidfd])"). ` +
+            'Use CRIU 4.1 or later, or close it before the checkpoint',
+          location: containerLocation(c),
+        });
+        continue;
+      }
       if (f.kind === 'bpf-map' || f.link === 'anon_inode:bpf-map') {
         reports.push({
           severity: 'warning',
@@ -116,7 +129,7 @@ export function unsupportedFileReports(snapshot: Snapshot): Report[] {
         continue;
       }
       const anon = f.link.startsWith('anon_inode:');
-      if (!UNSUPPORTED_KINDS.has(f.kind) && !(anon && !SUPPORTED_ANON.has(f.link) && f.kind !== 'memfd')) continue;
+      if (!UNSUPPORTED_KINDS.has(f.kind) && !(anon && !supported.has(f.link) && f.kind !== 'memfd' && f.kind !== 'pidfd')) continue;
       reports.push({
         message:
           `${describeProcess(p)} holds ${f.link} on fd ${f.fd}, a kind of file CRIU cannot dump: the dump fails ("Can't dump file ${f.fd} of that type ... (anon ${f.link})"). ` +
@@ -238,10 +251,13 @@ export function unsupportedSocketReports(snapshot: Snapshot): Report[] {
   const c = dumpedContainer(snapshot);
   if (!c) return [];
   const tree = new Map(dumpedTree(c).map((p) => [p.pid, p]));
+  const version = criuVersionOf(snapshot);
   const reports: Report[] = [];
   for (const s of known(c.sockets) ?? []) {
     if ((s.family !== 'inet' && s.family !== 'inet6') || !tree.has(s.pid)) continue;
-    const name = UNSUPPORTED_INET[(s.protocolName ?? s.protocol).toLowerCase()];
+    const proto = (s.protocolName ?? s.protocol).toLowerCase();
+    // ICMP "ping" sockets (SOCK_DGRAM, IPPROTO_ICMP) are dumped since CRIU 4.2 (a80c54484); raw ones since 3.12.
+    const name = UNSUPPORTED_INET[proto] ?? ((proto === 'icmp' || proto === 'icmpv6') && !atLeast(version, '4.2') ? `ICMP (a ping socket; CRIU ${formatVersion(version)} dumps those only from 4.2)` : undefined);
     if (!name) continue;
     reports.push({
       message:

@@ -12,7 +12,7 @@ import {
 } from '../../src/live/refusals.js';
 import { liveNonEmptyMounts } from '../../src/live/mounts.js';
 import { RuleTester } from '../helpers/rule-tester.js';
-import { BUSYBOX_CONFIG, BUSYBOX_CONFIG_PATH, busybox, host, process, stoppedBusybox, withProcesses, withSockets } from '../helpers/live-facts.js';
+import { BUSYBOX_CONFIG, BUSYBOX_CONFIG_PATH, busybox, criu, host, process, stoppedBusybox, version, withProcesses, withSockets } from '../helpers/live-facts.js';
 
 const asRule = (id: string, check: (s: Snapshot) => Report[]): Rule => ({ id, severity: 'error', summary: id, scope: 'live', docs: { why: id, fix: id }, check });
 
@@ -96,6 +96,13 @@ new RuleTester().run(asRule('live-unsupported-file', unsupportedFileReports), {
         { severity: 'error', message: /holds anon_inode:\[userfaultfd\] on fd 3/ },
       ],
     },
+    {
+      ...base,
+      name: 'a pidfd with CRIU 4.0 (pidfds are dumped since 4.1)',
+      host: host({ criu: criu({ version: version('4.0.1') }) }),
+      container: withTasks(task(90120, 32, 'supervisor', fds(fd(9, 'anon_inode:[pidfd]', 'pidfd', { info: { Pid: '90121' } })))),
+      errors: [{ severity: 'error', message: /holds a pidfd on fd 9: CRIU 4\.0\.1 cannot dump pidfds \(supported since 4\.1\)/ }],
+    },
     { ...base, name: 'a BPF map: depends on the build, a warning', container: withTasks(task(90120, 32, 'agent', fds(fd(3, 'anon_inode:bpf-map', 'bpf-map')))), errors: [{ severity: 'warning', message: /holds a BPF map on fd 3: CRIU dumps BPF maps only when built with libbpf/ }] },
   ],
 });
@@ -170,6 +177,7 @@ new RuleTester().run(asRule('live-unsupported-socket', unsupportedSocketReports)
   ],
   invalid: [
     { ...base, name: 'an SCTP listener', container: busybox({ ...withTasks(task(90160, 37, 'sctp_srv')), sockets: withSockets([inet(90160, 3, 'sctp')]) }), errors: [{ message: /^sctp_srv \(PID 37 in the container, 90160 on the host\) has an SCTP \(protocol 132\) socket on fd 3: CRIU cannot dump it/ }] },
+    { ...base, name: 'an ICMP ping socket with CRIU 4.1.1 (dumped only from 4.2)', host: host({ criu: criu({ version: version('4.1.1') }) }), container: busybox({ ...withTasks(task(90160, 37, 'ping')), sockets: withSockets([inet(90160, 3, 'icmp')]) }), errors: [{ message: /^ping \(PID 37 in the container, 90160 on the host\) has an ICMP \(a ping socket; CRIU 4\.1\.1 dumps those only from 4\.2\) socket on fd 3/ }] },
     { ...base, name: 'a Go MPTCP listener', container: busybox({ ...withTasks(task(90160, 37, 'goapp')), sockets: withSockets([inet(90160, 3, 'mptcp')]) }), errors: [{ message: /MPTCP \(protocol 262; Go 1\.24\+ listeners use it by default: GODEBUG=multipathtcp=0/ }] },
   ],
 });

@@ -1,7 +1,7 @@
 import rule from '../../rules/pidfd-outside-tree.js';
 import type { FdFacts } from '../../src/types.js';
 import { RuleTester } from '../helpers/rule-tester.js';
-import { BUSYBOX_CONFIG, BUSYBOX_CONFIG_PATH, busybox, host, process, stoppedBusybox, withProcesses } from '../helpers/live-facts.js';
+import { BUSYBOX_CONFIG, BUSYBOX_CONFIG_PATH, busybox, criu, host, process, stoppedBusybox, version, withProcesses } from '../helpers/live-facts.js';
 
 /** A pidfd as /proc/PID/fd and fdinfo show it (flags 02000002 = O_RDWR|O_CLOEXEC; O_EXCL 0200 = PIDFD_THREAD). */
 const pidfd = (fd: number, target: number, flags = 0o2000002): FdFacts => ({ fd, link: 'anon_inode:[pidfd]', kind: 'pidfd', flags, info: { Pid: String(target), NSpid: String(target) } });
@@ -14,6 +14,7 @@ new RuleTester().run(rule, {
     { name: 'a pidfd of a process that has exited (Pid: -1): CRIU recreates it', config: BUSYBOX_CONFIG, host: host(), container: busybox({ processes: withProcesses([holder(pidfd(5, -1))]) }) },
     { name: 'no fds known', config: BUSYBOX_CONFIG, host: host(), container: busybox({ processes: withProcesses([{ ...process(90020, 60, 'supervisor'), fds: { ok: false, reason: 'EACCES' } }]) }) },
     { name: 'stopped container', config: BUSYBOX_CONFIG, host: host(), container: stoppedBusybox() },
+    { name: 'CRIU 4.0: every pidfd is refused, and unsupported-file says so (not this rule)', config: BUSYBOX_CONFIG, host: host({ criu: criu({ version: version('4.0') }) }), container: busybox({ processes: withProcesses([holder(pidfd(5, 1))]) }) },
   ],
   invalid: [
     {

@@ -96,6 +96,8 @@ export function ioUringReports(snapshot: Snapshot): Report[] {
 /** Anonymous inodes CRIU 4.2 dumps (criu/files.c dump_one_file); bpf-map only in builds with libbpf. */
 const SUPPORTED_ANON = new Set(['anon_inode:[eventfd]', 'anon_inode:[eventpoll]', 'anon_inode:inotify', 'anon_inode:[fanotify]', 'anon_inode:[signalfd]', 'anon_inode:[timerfd]', 'anon_inode:[pidfd]']);
 const UNSUPPORTED_KINDS = new Set(['userfaultfd', 'perf_event', 'bpf-prog', 'bpf-link']);
+/** O_DIRECT on x86 and most architectures: a pipe in packet mode (pipe2(O_DIRECT)), which criu/pipes.c refuses. */
+const O_DIRECT = 0o40000;
 
 /** Descriptors of a kind CRIU has no dumper for (io_uring has its own rule). */
 export function unsupportedFileReports(snapshot: Snapshot): Report[] {
@@ -124,6 +126,15 @@ export function unsupportedFileReports(snapshot: Snapshot): Report[] {
             `${describeProcess(p)} holds a BPF map on fd ${f.fd}: CRIU dumps BPF maps only when built with libbpf (Debian's 4.2 package is not) ` +
             'and only some map types; otherwise the dump fails ("Can\'t dump file ... of that type ... anon_inode:bpf-map" or "CRIU does not currently support dumping BPF map type"). ' +
             'Close it before the checkpoint if this CRIU lacks libbpf',
+          location: containerLocation(c),
+        });
+        continue;
+      }
+      if (f.kind === 'pipe' && f.flags !== undefined && (f.flags & O_DIRECT) !== 0) {
+        reports.push({
+          message:
+            `${describeProcess(p)} has a pipe opened with O_DIRECT (packet mode) on fd ${f.fd}: CRIU cannot dump it ("The packetized mode for pipes is not supported yet"). ` +
+            'Stop or restart the process before the checkpoint',
           location: containerLocation(c),
         });
         continue;
@@ -299,4 +310,21 @@ export function externalFileReports(snapshot: Snapshot): Report[] {
     }
   }
   return reports;
+}
+
+// --- uprobes -------------------------------------------------------------------
+
+/** Tasks with a uprobes area (a bpftrace/perf probe on them): CRIU 4.2 needs --allow-uprobes, which lxc-checkpoint does not pass. */
+export function uprobesReports(snapshot: Snapshot): Report[] {
+  const c = dumpedContainer(snapshot);
+  if (!c) return [];
+  return dumpedTree(c)
+    .filter((p) => (known(p.mappings) ?? []).some((m) => m.path === '[uprobes]'))
+    .map((p) => ({
+      message:
+        `${describeProcess(p)} has a uprobes area (a bpftrace, perf or systemtap probe is attached to it): the dump fails ("PID ${p.pid} has uprobes vma. Consider using --allow-uprobes."), ` +
+        'and lxc-checkpoint cannot pass --allow-uprobes. Detach the probe first (stop the tracing tool)',
+      location: containerLocation(c),
+      criuOptions: ['--allow-uprobes'],
+    }));
 }

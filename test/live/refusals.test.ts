@@ -8,7 +8,7 @@
 import type { FdFacts, MappingFacts, ProcessFacts, Report, Rule, Snapshot, SocketFacts } from '../../src/types.js';
 import {
   externalFileReports, externalUnixSocketReports, ghostFileReports, ioUringReports, nestedNamespaceReports,
-  unsupportedFileReports, unsupportedSocketReports, zombieWithThreadsReports,
+  unsupportedFileReports, unsupportedSocketReports, uprobesReports, zombieWithThreadsReports,
 } from '../../src/live/refusals.js';
 import { liveNonEmptyMounts } from '../../src/live/mounts.js';
 import { RuleTester } from '../helpers/rule-tester.js';
@@ -79,6 +79,7 @@ new RuleTester().run(asRule('live-unsupported-file', unsupportedFileReports), {
       name: 'every anon inode CRIU dumps, a memfd, regular files',
       container: withTasks(task(90120, 32, 'app', fds(
         fd(3, 'anon_inode:[eventfd]', 'eventfd'), fd(4, 'anon_inode:[eventpoll]', 'eventpoll'), fd(5, 'anon_inode:inotify', 'inotify'), fd(6, 'anon_inode:[fanotify]', 'fanotify'),
+        fd(12, 'pipe:[7731]', 'pipe', { flags: 0o2000000 }),
         fd(7, 'anon_inode:[signalfd]', 'signalfd'), fd(8, 'anon_inode:[timerfd]', 'timerfd'), fd(9, 'anon_inode:[pidfd]', 'pidfd'), fd(10, '/memfd:x (deleted)', 'memfd'), fd(11, '/etc/passwd', 'regular'),
       ))),
     },
@@ -103,6 +104,7 @@ new RuleTester().run(asRule('live-unsupported-file', unsupportedFileReports), {
       container: withTasks(task(90120, 32, 'supervisor', fds(fd(9, 'anon_inode:[pidfd]', 'pidfd', { info: { Pid: '90121' } })))),
       errors: [{ severity: 'error', message: /holds a pidfd on fd 9: CRIU 4\.0\.1 cannot dump pidfds \(supported since 4\.1\)/ }],
     },
+    { ...base, name: 'a pipe in packet mode (O_DIRECT)', container: withTasks(task(90120, 32, 'app', fds(fd(3, 'pipe:[7731]', 'pipe', { flags: 0o40000 })))), errors: [{ message: /has a pipe opened with O_DIRECT \(packet mode\) on fd 3: .*"The packetized mode for pipes is not supported yet"/ }] },
     { ...base, name: 'a BPF map: depends on the build, a warning', container: withTasks(task(90120, 32, 'agent', fds(fd(3, 'anon_inode:bpf-map', 'bpf-map')))), errors: [{ severity: 'warning', message: /holds a BPF map on fd 3: CRIU dumps BPF maps only when built with libbpf/ }] },
   ],
 });
@@ -214,5 +216,19 @@ new RuleTester().run(asRule('live-non-empty-mounts', liveNonEmptyMounts), {
       errors: [{ file: BUSYBOX_CONFIG_PATH, line: 0, message: /^mqueue at \/dev\/mqueue holds 1 POSIX message queue \(q\): CRIU dumps mqueue only when it is empty, the dump fails \("mqueue isn't empty"\)\. Remove the queues/ }],
     },
     { ...base, name: 'four queues: three named', container: queues('a', 'b', 'c', 'd'), errors: [{ message: /holds 4 POSIX message queues \(a, b, c, \.\.\.\)/ }] },
+  ],
+});
+
+new RuleTester().run(asRule('live-uprobes', uprobesReports), {
+  valid: [
+    { ...base, name: 'ordinary mappings', container: withTasks(task(90180, 39, 'app', maps({ start: '1', end: '2', perms: 'r-xp', path: '/usr/lib/libc.so', deleted: false, inode: 9 }))) },
+  ],
+  invalid: [
+    {
+      ...base,
+      name: 'a [uprobes] mapping (bpftrace uprobe on the task)',
+      container: withTasks(task(90180, 39, 'app', maps({ start: '7fff', end: '8000', perms: 'r-xp', path: '[uprobes]', deleted: false, inode: 0 }))),
+      errors: [{ message: /^app \(PID 39 in the container, 90180 on the host\) has a uprobes area .*"PID 90180 has uprobes vma\. Consider using --allow-uprobes\."/ }],
+    },
   ],
 });

@@ -17,7 +17,8 @@ export default defineRule({
       'stays FROZEN until CRIU is killed and the cgroup thawed by hand. Seen in the lab (kernel 6.18, CRIU 4.2.1, LXC 5.0.2, v1 freezer of a ' +
       'hybrid cgroup layout): `kill -STOP` on one sleep in a busybox container, and lxc-checkpoint never returned (killed after 20, 30 and 40 s); ' +
       'the same container without the stopped task dumped in 0.5 s. CRIU itself supports stopped tasks when it seizes them unfrozen; the ' +
-      'hang comes from the freezer. Not tried on a pure cgroup v2 host (cgroup.freeze), where the finding is a warning.',
+      'hang comes from the freezer (`ctcr checkpoint --engine criu` passes no --freeze-cgroup). Not tried on a pure cgroup v2 host ' +
+      '(cgroup.freeze), where the finding is a warning.',
     fix: 'Continue the task before the checkpoint (`kill -CONT PID`, or `fg`/`bg` in its shell), or stop it for good (kill it).',
     reference: 'criu/seize.c freeze_processes and seize_cgroup_tree; lxc src/lxc/criu.c (--freeze-cgroup); lab run: /work/coord/refusals-hang-stopped.md',
   },

@@ -154,6 +154,12 @@ export function unsupportedFileReports(snapshot: Snapshot): Report[] {
 
 // --- ghost-file-too-big --------------------------------------------------------
 
+/**
+ * Deleted-looking mappings that are not ghost files: shared anonymous memory (`/dev/zero (deleted)`), SysV shm, memfd,
+ * aio rings; POSIX shm under /dev/shm is left out too (not measured).
+ */
+const NOT_GHOSTS = ['/dev/zero', '/SYSV', '/memfd:', '/[aio]', '/dev/shm/'];
+
 const mib = (n: number) => `${(n / (1 << 20)).toFixed(1)} MiB`;
 
 /**
@@ -173,7 +179,7 @@ export function ghostFileReports(snapshot: Snapshot, limit = GHOST_LIMIT): Repor
       files.push({ what: `fd ${f.fd}`, path: f.path ?? f.link.replace(/ \(deleted\)$/, ''), size: f.size, key: `${f.dev ?? ''}:${f.ino ?? f.path}` });
     }
     for (const m of known(p.mappings) ?? []) {
-      if (!m.deleted || m.size === undefined || m.size <= limit || m.path.startsWith('/memfd:') || m.path.startsWith('/SYSV') || m.path.startsWith('/dev/shm/')) continue;
+      if (!m.deleted || m.size === undefined || m.size <= limit || NOT_GHOSTS.some((prefix) => m.path.startsWith(prefix))) continue;
       files.push({ what: 'a mapping', path: m.path, size: m.size, key: `map:${m.inode}` });
     }
     for (const g of files) {

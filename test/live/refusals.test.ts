@@ -115,6 +115,7 @@ new RuleTester().run(asRule('live-ghost-file-too-big', ghostFileReports), {
     { ...base, name: 'a small deleted file (ghost, dumped)', container: withTasks(task(90130, 33, 'app', fds(fd(3, '/tmp/x (deleted)', 'deleted', { path: '/tmp/x', nlink: 0, size: 4096 })))) },
     { ...base, name: 'a big unlinked file with another link: --link-remap', container: withTasks(task(90130, 33, 'app', fds(fd(3, '/var/a (deleted)', 'deleted', { path: '/var/a', nlink: 1, size: big })))) },
     { ...base, name: 'a big file that is not deleted', container: withTasks(task(90130, 33, 'app', fds(fd(3, '/var/big', 'regular', { path: '/var/big', nlink: 1, size: big })))) },
+    { ...base, name: 'shared anonymous memory shows as /dev/zero (deleted): not a file', container: withTasks(task(90130, 33, 'app', maps({ start: '1', end: '2', perms: 'rw-s', path: '/dev/zero', deleted: true, inode: 6, size: big }))) },
     { ...base, name: 'a deleted memfd mapping is a memfd, not a ghost', container: withTasks(task(90130, 33, 'app', maps({ start: '1', end: '2', perms: 'rw-s', path: '/memfd:buf', deleted: true, inode: 5, size: big }))) },
   ],
   invalid: [

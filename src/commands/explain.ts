@@ -11,7 +11,7 @@ import type { Argv, CommandModule } from 'yargs';
 import type { Finding, VersionNumber } from '../types.js';
 import type { TargetResult } from '../report/types.js';
 import { EXIT, InputError } from '../errors.js';
-import { type ReportArgs, withReportOptions, loadSettings, emitReport } from './common.js';
+import { type ReportArgs, withReportOptions, loadSettings, emitReport, STDIN_ARG } from './common.js';
 
 interface ExplainArgs extends ReportArgs {
   log?: string;
@@ -59,7 +59,7 @@ export function explainCommand(setExit: (code: number) => void): CommandModule<o
       ) as Argv<ExplainArgs>,
     handler: async (args) => {
       // yargs reads a lone `-` as an empty string.
-      if (args.log === '') args.log = '-';
+      if (args.log === '' || args.log === STDIN_ARG) args.log = '-';
       if (!args.log && args.command === undefined) throw new InputError('name a log (ctcr explain DIR/dump.log, or - for stdin) or give --command "criu ..."');
       const [{ explainCriuLog }, { analyzeLegacyCommand }, { logFindings, commandFindings, pseudoRules }, { loadRules }, { formatVersion }] = await Promise.all([
         import('../criu/log.js'),

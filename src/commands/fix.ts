@@ -165,7 +165,7 @@ export function withFixOptions<T>(y: Argv<T>): Argv<T & FixFlags> {
   return y
     .option('dry-run', { type: 'boolean', describe: 'Print the unified diff of every file it would change and the rootfs operations it would do (stdout; the report goes to stderr or -o FILE); write nothing', group: 'Fixing:' })
     .option('suggestions', { type: 'boolean', describe: "Also apply every suggestion (fixes that change the container's behaviour: console off, ttys to 0...)", group: 'Fixing:' })
-    .option('rule', { type: 'string', array: true, describe: "Also apply this rule's suggestions (repeatable)", group: 'Fixing:' }) as Argv<T & FixFlags>;
+    .option('rule', { type: 'string', array: true, nargs: 1, requiresArg: true, describe: "Also apply this rule's suggestions (repeat the flag for more: --rule A --rule B)", group: 'Fixing:' }) as Argv<T & FixFlags>;
 }
 
 export function fixCommand(setExit: (code: number) => void): CommandModule<object, FixArgs> {

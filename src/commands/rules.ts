@@ -5,7 +5,7 @@ import { InputError } from '../errors.js';
 
 interface RulesArgs {
   id?: string;
-  json?: boolean;
+  format?: 'text' | 'json';
   'rules-dir'?: string[];
 }
 
@@ -16,10 +16,11 @@ export function rulesCommand(_setExit: (code: number) => void): CommandModule<ob
     builder: (y: Argv) =>
       y
         .positional('id', { type: 'string', describe: 'A rule id, e.g. tty-nonzero' })
-        .option('json', { type: 'boolean', describe: 'Machine-readable output' })
-        .option('rules-dir', { type: 'string', array: true, describe: 'Also load the rule modules in this directory' })
+        .option('format', { alias: 'f', choices: ['text', 'json'] as const, describe: 'Output format: text, or json for machines (the same -f/--format as every command)' })
+        .option('rules-dir', { type: 'string', array: true, nargs: 1, requiresArg: true, describe: 'Also load the rule modules in this directory (repeat the flag for more)' })
         .example('$0 rules', 'every rule with its severity and scope')
-        .example('$0 rules console-enabled', 'why a console breaks a checkpoint, and the fix') as Argv<RulesArgs>,
+        .example('$0 rules console-enabled', 'why a console breaks a checkpoint, and the fix')
+        .example('$0 rules -f json', 'the list for a script') as Argv<RulesArgs>,
     handler: async (args) => {
       const { loadRules } = await import('../engine/load-rules.js');
       const loaded = await loadRules((args['rules-dir'] ?? []).map((d) => path.resolve(d)));
@@ -27,7 +28,7 @@ export function rulesCommand(_setExit: (code: number) => void): CommandModule<ob
       if (args.id) {
         const rule = rules.find((r) => r.id === args.id);
         if (!rule) throw new InputError(`no rule '${args.id}' (ctcr rules lists them)`);
-        if (args.json) process.stdout.write(JSON.stringify(rule, null, 2) + '\n');
+        if (args.format === 'json') process.stdout.write(JSON.stringify(rule, null, 2) + '\n');
         else {
           const lines = [`${rule.id} (${rule.severity}, ${rule.scope})`, '', rule.summary, '', 'Why:', indent(rule.docs.why), '', 'Fix:', indent(rule.docs.fix)];
           if ('reference' in rule.docs && rule.docs.reference) lines.push('', `Reference: ${rule.docs.reference}`);
@@ -35,7 +36,7 @@ export function rulesCommand(_setExit: (code: number) => void): CommandModule<ob
         }
         return;
       }
-      if (args.json) {
+      if (args.format === 'json') {
         process.stdout.write(JSON.stringify(rules.map(({ docs: _d, ...r }) => r), null, 2) + '\n');
         return;
       }

@@ -17,9 +17,14 @@ export function requireVersion(text: string, what: string): VersionNumber {
   return v;
 }
 
+/** The documented defaults, as text. */
+export function defaultVersions(): { criu: string; lxc: string } {
+  return { criu: String(NEWEST_KNOWN_CRIU), lxc: DEFAULT_LXC_VERSION };
+}
+
 export function resolveAssumptions(criu: string | undefined, lxc: string | undefined): Assumptions {
   return {
-    criuVersion: requireVersion(criu ?? String(NEWEST_KNOWN_CRIU), '--criu-version'),
-    lxcVersion: requireVersion(lxc ?? DEFAULT_LXC_VERSION, '--lxc-version'),
+    criuVersion: requireVersion(criu ?? defaultVersions().criu, '--criu-version'),
+    lxcVersion: requireVersion(lxc ?? defaultVersions().lxc, '--lxc-version'),
   };
 }

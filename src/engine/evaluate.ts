@@ -22,7 +22,8 @@ export function applicableRules(rules: readonly Rule[], snapshot: Snapshot, leve
   return rules.filter((r) => levels[r.id] !== 'off' && r.scope !== 'log' && r.check !== undefined && (r.scope === 'static' || live));
 }
 
-export function evaluate(rules: readonly Rule[], snapshot: Snapshot, levels: RuleLevels = {}): Finding[] {
+/** `knownIds`: every rule id of the run, so that a suppression naming another id is reported (lint passes it; a RuleTester's one-rule run does not). */
+export function evaluate(rules: readonly Rule[], snapshot: Snapshot, levels: RuleLevels = {}, knownIds?: ReadonlySet<string>): Finding[] {
   const raw: Finding[] = [];
   for (const rule of applicableRules(rules, snapshot, levels)) {
     let reports;
@@ -40,7 +41,7 @@ export function evaluate(rules: readonly Rule[], snapshot: Snapshot, levels: Rul
   const kept = applySuppressions(raw, suppressions);
   // The engine's own rule: its findings exist only once the others have run; its level comes from the settings as any rule's.
   const unusedLevel = levels[UNUSED_SUPPRESSION.id];
-  const unused = unusedLevel === 'off' ? [] : unusedSuppressionFindings(suppressions).map((f) => (unusedLevel ? { ...f, severity: unusedLevel } : f));
+  const unused = unusedLevel === 'off' ? [] : unusedSuppressionFindings(suppressions, knownIds).map((f) => (unusedLevel ? { ...f, severity: unusedLevel } : f));
   return sortFindings([...kept, ...unused]);
 }
 

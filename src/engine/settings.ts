@@ -1,7 +1,7 @@
 /**
  * The tool's own settings file, `.ctcrrc` (INI): rules turned off or
- * re-ranked, the default format and failure threshold. Found by walking up
- * from the linted path, or named with --config.
+ * re-ranked, the default format and failure threshold. Each target gets the
+ * one nearest to it (walking up from the target), unless --config names one.
  *
  *   format = json
  *   fail-on = warning
@@ -9,6 +9,7 @@
  *   criu-version = 4.2
  *   lxc-version = 6.0
  *   rules-dir = ./ctcr-rules
+ *   ignore-patterns = vendor/**, *.orig.conf
  *
  *   [rules]
  *   tty-nonzero = off
@@ -22,7 +23,7 @@ import type { Severity } from '../types.js';
 import { SEVERITIES } from '../types.js';
 import { InputError } from '../errors.js';
 
-export const FORMATS = ['stylish', 'json', 'sarif', 'github'] as const;
+export const FORMATS = ['stylish', 'compact', 'json', 'sarif', 'github'] as const;
 export type Format = (typeof FORMATS)[number];
 
 export interface Settings {
@@ -34,12 +35,14 @@ export interface Settings {
   criuVersion?: string;
   lxcVersion?: string;
   rulesDirs: string[];
+  /** Globs of paths not to lint, absolute (resolved from the settings file's folder). */
+  ignorePatterns: string[];
   /** Rule id -> 'off' or a severity. */
   rules: Record<string, Severity | 'off'>;
 }
 
 export const RC_NAME = '.ctcrrc';
-const TOP_KEYS = ['format', 'fail-on', 'max-warnings', 'criu-version', 'lxc-version', 'rules-dir'];
+const TOP_KEYS = ['format', 'fail-on', 'max-warnings', 'criu-version', 'lxc-version', 'rules-dir', 'ignore-patterns'];
 
 /** The nearest .ctcrrc at or above `start` (a file or directory). */
 export function findSettingsFile(start: string): string | undefined {
@@ -79,7 +82,7 @@ export async function readSettings(file: string): Promise<Settings> {
     const esc = key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     throw new InputError(what, { file, line: lineOf(text, new RegExp(`^\\s*${esc}\\s*=`)) ?? lineOf(text, new RegExp(esc)), column: 1 });
   };
-  const settings: Settings = { file, rulesDirs: [], rules: {} };
+  const settings: Settings = { file, rulesDirs: [], ignorePatterns: [], rules: {} };
   for (const [key, value] of Object.entries(data)) {
     if (key === 'rules') continue;
     if (!TOP_KEYS.includes(key)) fail(key, `unknown setting '${key}' (known: ${TOP_KEYS.join(', ')}, [rules])`);
@@ -107,6 +110,9 @@ export async function readSettings(file: string): Promise<Settings> {
       case 'rules-dir':
         settings.rulesDirs.push(path.resolve(path.dirname(file), v));
         break;
+      case 'ignore-patterns':
+        settings.ignorePatterns.push(...v.split(',').map((g) => g.trim()).filter(Boolean).map((g) => absoluteGlob(g, path.dirname(file))));
+        break;
     }
   }
   const rules = data.rules;
@@ -121,3 +127,13 @@ export async function readSettings(file: string): Promise<Settings> {
   }
   return settings;
 }
+
+/** A glob relative to `base` made absolute; a pattern without a slash matches at any depth, as in .gitignore. */
+export function absoluteGlob(glob: string, base: string): string {
+  const bare = glob.replace(/\/+$/, '');
+  const g = bare === glob ? glob : `${bare}/**`;
+  if (path.isAbsolute(g)) return g;
+  return path.join(base, bare.includes('/') ? g : `**/${g}`);
+}
+
+export const NO_SETTINGS: Settings = { rulesDirs: [], ignorePatterns: [], rules: {} };

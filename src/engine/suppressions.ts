@@ -82,16 +82,26 @@ export const UNUSED_SUPPRESSION = {
   },
 };
 
-export function unusedSuppressionFindings(suppressions: Suppression[]): Finding[] {
-  return suppressions
-    .filter((s) => !s.used)
-    .map((s) => ({
+/**
+ * Suppressions that hid nothing, and those naming a rule that does not
+ * exist (a typo hides nothing and would look like it did): findings of
+ * unused-suppression. `known` is every rule id of the run.
+ */
+export function unusedSuppressionFindings(suppressions: Suppression[], known?: ReadonlySet<string>): Finding[] {
+  const findings: Finding[] = [];
+  for (const s of suppressions) {
+    const directive = `'ctcr-disable${s.scope === 'next-line' ? '-next-line' : ''}${s.ruleIds.length ? ' ' + s.ruleIds.join(', ') : ''}'`;
+    const unknown = known ? s.ruleIds.filter((id) => !known.has(id)) : [];
+    if (!unknown.length && s.used) continue;
+    findings.push({
       ruleId: UNUSED_SUPPRESSION.id,
       severity: UNUSED_SUPPRESSION.severity,
-      message: s.ruleIds.length
-        ? `'ctcr-disable${s.scope === 'next-line' ? '-next-line' : ''} ${s.ruleIds.join(', ')}' suppresses nothing`
-        : `'ctcr-disable${s.scope === 'next-line' ? '-next-line' : ''}' suppresses nothing`,
+      message: unknown.length
+        ? `${directive} names ${unknown.map((id) => `'${id}'`).join(', ')}, which ${unknown.length === 1 ? 'is not a rule' : 'are not rules'} (ctcr rules lists them)`
+        : `${directive} suppresses nothing`,
       location: { file: s.file, line: s.line, column: s.column },
-      fix: { description: 'remove the unused suppression comment', edits: [{ file: s.file, start: s.start, end: s.end, text: '' }] },
-    }));
+      ...(s.used ? {} : { fix: { description: 'remove the unused suppression comment', edits: [{ file: s.file, start: s.start, end: s.end, text: '' }] } }),
+    });
+  }
+  return findings;
 }

@@ -1,12 +1,14 @@
 /**
  * Turns what the user typed into lint targets: a config file, a container
- * directory (config + rootfs), a folder of containers (an lxcpath), or a
- * glob of any of those.
+ * directory (config + rootfs), a folder of containers (an lxcpath), a folder
+ * of *.conf files, or a glob of any of those; minus what --ignore-pattern
+ * (or a .ctcrrc's ignore-patterns) names.
  */
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 import { InputError } from '../errors.js';
 import type { StaticTarget } from '../gather/static.js';
+import { globToRegExp, matchesAny } from '../util/glob-match.js';
 
 /**
  * fast-glob costs ~25 ms to load, a sixth of a one-config lint's start-up
@@ -34,13 +36,28 @@ async function fromPath(p: string, rootfsDir: string | undefined, image: string 
   if ((await kind(path.join(abs, 'config'))) === 'file') {
     return [{ label: p, configPath: path.join(abs, 'config'), rootfsDir, image, expectRootfs: true }];
   }
-  // A folder of containers, like /var/lib/lxc.
-  const configs = (await (await loadFastGlob())('*/config', { cwd: abs, onlyFiles: true })).sort();
-  if (configs.length === 0) throw new InputError(`no LXC config here: neither DIR/config nor DIR/*/config exists`, { file: p });
-  return configs.map((c) => ({ label: path.join(p, path.dirname(c)), configPath: path.join(abs, c), expectRootfs: true }));
+  // A folder of containers, like /var/lib/lxc, and of config files (*.conf).
+  const found = (await (await loadFastGlob())(['*/config', '*.conf'], { cwd: abs, onlyFiles: true })).sort();
+  if (found.length === 0) throw new InputError(`no LXC config here: none of DIR/config, DIR/*/config, DIR/*.conf exists`, { file: p });
+  return found.map((c) =>
+    c.endsWith('/config')
+      ? { label: path.join(p, path.dirname(c)), configPath: path.join(abs, c), expectRootfs: true }
+      : { label: path.join(p, c), configPath: path.join(abs, c), expectRootfs: false },
+  );
 }
 
-export async function resolveTargets(paths: readonly string[], opts: { rootfs?: string; image?: string }): Promise<StaticTarget[]> {
+/** The path a target is known by on disk, for settings and ignore patterns. */
+export function targetPath(t: StaticTarget): string {
+  return t.configPath ?? t.image ?? t.rootfsDir ?? path.resolve(t.label);
+}
+
+/** Drops the targets an ignore glob (absolute) matches. */
+export function withoutIgnored(targets: readonly StaticTarget[], globs: readonly string[]): StaticTarget[] {
+  const res = globs.map(globToRegExp);
+  return targets.filter((t) => !matchesAny(targetPath(t), res));
+}
+
+export async function resolveTargets(paths: readonly string[], opts: { rootfs?: string; image?: string; ignore?: readonly string[] }): Promise<StaticTarget[]> {
   const rootfsDir = opts.rootfs ? path.resolve(opts.rootfs) : undefined;
   const image = opts.image ? path.resolve(opts.image) : undefined;
   if (paths.length === 0) {
@@ -58,5 +75,5 @@ export async function resolveTargets(paths: readonly string[], opts: { rootfs?: 
     expanded.push(...matches);
   }
   const lists = await Promise.all(expanded.map((p) => fromPath(p, rootfsDir, image)));
-  return lists.flat();
+  return withoutIgnored(lists.flat(), opts.ignore ?? []);
 }

@@ -85,24 +85,30 @@ test('--fail-on and --max-warnings set the gate', async () => {
   assert.equal((await ctcr(['lint', file, '--max-warnings', String(warnings + 1)])).exitCode, 0);
 });
 
-test('a config line without = is one line naming file and line, exit 2', async () => {
-  const dir = await tempTree({ 'c.conf': 'lxc.uts.name = c1\nlxc.tty.max 4\n' });
-  const r = await ctcr(['lint', 'c.conf'], { cwd: dir });
-  assert.equal(r.exitCode, 2);
-  assert.ok(isOneLineError(r.stderr), r.stderr);
-  assert.match(r.stderr, /c\.conf:2:1: .*'lxc\.tty\.max 4' has no '='/);
+test('a config line without = is a parse-error finding of that file, exit 1; the other targets are still linted', async () => {
+  const dir = await tempTree({ 'c.conf': 'lxc.uts.name = c1\nlxc.tty.max 4\n', 'ok.conf': TTY4 });
+  const r = await ctcr(['lint', 'c.conf', 'ok.conf', '-f', 'json'], { cwd: dir });
+  assert.equal(r.exitCode, 1, r.stderr);
+  assert.equal(r.stderr, '');
+  const [bad, ok] = JSON.parse(r.stdout).results;
+  assert.deepEqual(bad.findings.map((f: any) => [f.ruleId, f.severity, path.basename(f.file), f.line, f.column]), [['parse-error', 'error', 'c.conf', 2, 1]]);
+  assert.match(bad.findings[0].message, /'lxc\.tty\.max 4' has no '='/);
+  assert.ok(ok.findings.some((f: any) => f.ruleId === 'tty-nonzero'), 'the next target is linted');
+  const sarif = JSON.parse((await ctcr(['lint', 'c.conf', '-f', 'sarif'], { cwd: dir })).stdout);
+  assert.ok(sarif.runs[0].results.some((x: any) => x.ruleId === 'parse-error' && x.level === 'error'));
+  assert.ok(sarif.runs[0].tool.driver.rules.some((x: any) => x.id === 'parse-error'));
 });
 
-test('a missing path, a bad flag value and an include cycle are input errors (exit 2)', async () => {
+test('a missing path and a bad flag value are usage errors (exit 2); an include cycle is a parse-error finding', async () => {
   const dir = await tempTree({ 'a.conf': 'lxc.include = b.conf\n', 'b.conf': 'lxc.include = a.conf\n' });
   const missing = await ctcr(['lint', path.join(dir, 'nope.conf')]);
   assert.equal(missing.exitCode, 2);
   assert.ok(isOneLineError(missing.stderr), missing.stderr);
   const badFlag = await ctcr(['lint', path.join(dir, 'a.conf'), '--fail-on', 'fatal']);
   assert.equal(badFlag.exitCode, 2);
-  const cycle = await ctcr(['lint', path.join(dir, 'a.conf')]);
-  assert.equal(cycle.exitCode, 2);
-  assert.match(cycle.stderr, /b\.conf:1:1: lxc\.include cycle: a\.conf -> b\.conf -> a\.conf/);
+  const cycle = await ctcr(['lint', path.join(dir, 'a.conf'), '-f', 'compact']);
+  assert.equal(cycle.exitCode, 1);
+  assert.match(cycle.stdout, /b\.conf:1:1: error: lxc\.include cycle: a\.conf -> b\.conf -> a\.conf.*\[parse-error\]/);
 });
 
 test('settings errors name the settings file and line', async () => {
@@ -167,7 +173,7 @@ test('ctcr rules lists rules and explains one; an unknown id is exit 2', async (
   assert.match(list.stdout, /^tty-nonzero\s+error\s+static/m);
   const one = await ctcr(['rules', 'tty-nonzero']);
   assert.match(one.stdout, /Why:\n[\s\S]*Fix:\n/);
-  const json = JSON.parse((await ctcr(['rules', '--json'])).stdout);
+  const json = JSON.parse((await ctcr(['rules', '-f', 'json'])).stdout);
   assert.ok(json.some((r: { id: string }) => r.id === 'unused-suppression'));
   const unknown = await ctcr(['rules', 'no-such-rule']);
   assert.equal(unknown.exitCode, 2);
@@ -185,7 +191,7 @@ test('--rules-dir loads a user rule; a broken rule module is an input error', as
   assert.match(bad.stderr, /oops\.mjs: not a ctcr rule: id 'Oops' is not kebab-case/);
 });
 
-test('an unreadable config is an input error, not a crash', async () => {
+test('an unreadable config is a parse-error finding, not a crash', async () => {
   const dir = await tempTree({ 'c.conf': CLEAN });
   await chmod(path.join(dir, 'c.conf'), 0o000);
   await chmod(dir, 0o755);
@@ -193,7 +199,7 @@ test('an unreadable config is an input error, not a crash', async () => {
   const r = process.getuid?.() === 0
     ? await execa('setpriv', ['--reuid', '1234', '--regid', '1234', '--clear-groups', process.execPath, CLI, 'lint', path.join(dir, 'c.conf')], { reject: false, env: { ...process.env, NO_COLOR: '1' } })
     : await ctcr(['lint', path.join(dir, 'c.conf')]);
-  assert.equal(r.exitCode, 2);
-  assert.match(String(r.stderr), /permission denied/);
-  assert.ok(isOneLineError(String(r.stderr)), String(r.stderr));
+  assert.equal(r.exitCode, 1, String(r.stderr));
+  assert.match(String(r.stdout), /permission denied.*parse-error/);
+  assert.equal(String(r.stderr), '');
 });

@@ -32,6 +32,14 @@ const CONTAINER_FACTS: Record<string, FactSpec> = {
   sockets: { label: "the container's sockets", rules: ['netlink-pending-data', 'tcp-established', 'criu-kernel-mismatch'], severity: 'error' },
   bindSources: { label: 'the host paths its bind mounts name', rules: ['bind-mount-restore'], severity: 'warning' },
   mustBeEmpty: { label: "what is in the container's mqueue and pstore mounts", rules: ['unsupported-filesystem'], severity: 'error' },
+  locks: { label: "the file locks its tasks hold (/proc/locks)", rules: ['the rules on file locks'], severity: 'warning' },
+  unixPeers: { label: "the peers of its unix sockets", rules: ['the rules on external unix sockets'], severity: 'warning' },
+};
+
+/** Per task: what CRIU reads of each process. */
+const PROCESS_FACTS: Record<string, FactSpec> = {
+  fds: { label: 'the open descriptors', rules: ['the rules on descriptors CRIU cannot dump'], severity: 'warning' },
+  mappings: { label: 'the file mappings', rules: ['the rules on deleted or external mapped files'], severity: 'warning' },
 };
 
 function report(spec: FactSpec, reason: string, location: Report['location']): Report {
@@ -75,6 +83,19 @@ export default defineRule({
       if (key !== 'bindSources' && !isRunning(c)) continue;
       const fact = (c as unknown as Record<string, Gathered<unknown> | undefined>)[key];
       if (fact && !fact.ok) reports.push(report(spec, fact.reason, containerLocation(c)));
+    }
+    if (isRunning(c) && c.processes.ok) {
+      // One finding per fact, naming the tasks, rather than one per task.
+      for (const [key, spec] of Object.entries(PROCESS_FACTS)) {
+        const failed = c.processes.value.flatMap((p) => {
+          const fact = (p as unknown as Record<string, Gathered<unknown> | undefined>)[key];
+          return fact && !fact.ok ? [{ pid: p.pid, reason: fact.reason }] : [];
+        });
+        if (failed.length === 0) continue;
+        const shown = failed.slice(0, 3).map((f) => f.reason).join('; ');
+        const more = failed.length > 3 ? ` (and ${failed.length - 3} more tasks)` : '';
+        reports.push(report({ ...spec, label: `${spec.label} of PID ${failed.map((f) => f.pid).slice(0, 10).join(', ')}${failed.length > 10 ? ', ...' : ''}` }, `${shown}${more}`, containerLocation(c)));
+      }
     }
     if (snapshot.checkpointDir?.error) {
       reports.push({

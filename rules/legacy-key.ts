@@ -12,14 +12,15 @@ import { legacyNetworkLines, numberedNetworkIndexes, type LegacyNetworkLine } fr
 import { documentOf, removeEntryLine, renameKey } from '../src/config/line-edits.js';
 import { atLeast, formatVersion } from '../src/criu/version.js';
 import { lxcVersionOf } from '../src/live/facts.js';
+import { textTable } from '../src/util/table.js';
 
 /** Storage types `lxc.rootfs.path` accepts as `<type>:` (storage.c bdevs[], plus aufs of LXC 2.x). */
 const STORAGE_PREFIX = /^(dir|zfs|lvm|rbd|btrfs|overlay|overlayfs|loop|nbd|aufs):/;
-const DROPPED_WHY: Record<string, string> = {
+const DROPPED_WHY = textTable<string>({
   'lxc.pivotdir': 'LXC no longer pivots through a directory',
   'lxc.kmsg': 'LXC no longer links /dev/kmsg',
   'lxc.rootfs.backend': 'the backend is the prefix of lxc.rootfs.path now',
-};
+});
 
 const isLegacy = (key: string) => {
   const verdict = checkKey(key, { major: 3, minor: 0 });

@@ -8,17 +8,18 @@ import { CGROUP_V1_PREFIX, checkKey, nearestKnownKey } from '../src/config/known
 import { renameKey } from '../src/config/line-edits.js';
 import { formatVersion } from '../src/criu/version.js';
 import { lxcVersionOf } from '../src/live/facts.js';
+import { textTable } from '../src/util/table.js';
 
 /** cgroup v1 files whose cgroup2 file has the same name and value format: renaming keeps the setting. */
 const SAME_IN_CGROUP2 = new Set(['devices.allow', 'devices.deny', 'cpuset.cpus', 'cpuset.mems', 'pids.max']);
 /** v1 files whose v2 counterpart has another name (values may need converting). */
-const CGROUP2_NAME: Record<string, string> = {
+const CGROUP2_NAME = textTable<string>({
   'memory.limit_in_bytes': 'memory.max',
   'memory.soft_limit_in_bytes': 'memory.low',
   'memory.memsw.limit_in_bytes': 'memory.swap.max',
   'cpu.shares': 'cpu.weight',
   'blkio.weight': 'io.weight',
-};
+});
 
 export default defineRule({
   id: 'unknown-key',

@@ -1,4 +1,5 @@
 import type { Location } from './types.js';
+import { escapeControl } from './util/escape.js';
 
 /**
  * Bad input (a config that LXC would reject, an unreadable file, a bad flag
@@ -12,12 +13,12 @@ export class InputError extends Error {
     this.location = location;
   }
 
-  /** `file:line:col: message`, the one line the CLI prints. */
+  /** `file:line:col: message`, the one line the CLI prints (control characters escaped: it stays one line). */
   format(): string {
     const where = this.location?.file
       ? [this.location.file, this.location.line, this.location.line ? this.location.column : undefined].filter((p) => p !== undefined).join(':') + ': '
       : '';
-    return `${where}${this.message}`;
+    return escapeControl(`${where}${this.message}`);
   }
 }
 

@@ -11,12 +11,13 @@ import { lintCommand } from './commands/lint.js';
 import { STDIN_ARG } from './commands/common.js';
 import { rulesCommand } from './commands/rules.js';
 import { extraCommands } from './commands/registry.js';
+import { escapeControl } from './util/escape.js';
 
 export function errorLine(err: unknown): string {
   if (err instanceof InputError) return `ctcr: ${err.format()}`;
-  if (err instanceof RuleCrashError) return `ctcr: ${err.message}`;
+  if (err instanceof RuleCrashError) return `ctcr: ${escapeControl(err.message)}`;
   const e = err as Error;
-  return `ctcr: internal error: ${e?.message ?? String(e)}${process.env.CTCR_DEBUG ? `\n${e?.stack}` : ' (CTCR_DEBUG=1 shows where)'}`;
+  return `ctcr: internal error: ${escapeControl(e?.message ?? String(e))}${process.env.CTCR_DEBUG ? `\n${e?.stack}` : ' (CTCR_DEBUG=1 shows where)'}`;
 }
 
 function wantsHelp(args: string[]): boolean {

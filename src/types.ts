@@ -278,7 +278,10 @@ export interface ProcessFacts {
   namespaces?: Partial<Record<NamespaceKind, string>>;
   /** Every open descriptor; a failure to read them is kept as a fact. */
   fds?: Gathered<FdFacts[]>;
-  /** Mappings of files that CRIU must dump specially: deleted files, and files on another mount than the task's root (from /proc/PID/maps and map_files). */
+  /**
+   * Mappings of files that CRIU must dump specially: deleted files, io_uring rings (`anon_inode:[io_uring]`) and `[uprobes]`
+   * (from /proc/PID/maps and map_files). Files on another mount than the task's root are not singled out yet.
+   */
   mappings?: Gathered<MappingFacts[]>;
 }
 
@@ -406,6 +409,11 @@ export interface ContainerFacts {
   mustBeEmpty?: Gathered<{ mountPoint: string; fstype: string; entries: string[] }[]>;
   /** /proc/locks lines held by the container's tasks (by PID). */
   locks?: Gathered<FileLockFacts[]>;
+  /**
+   * Whether the peers of its unix sockets (SocketFacts.peerInode, peerOutside) could be read: the value says how
+   * (`ss -xan in 1 network namespace(s)`); a failure leaves those fields absent, and is reported as such.
+   */
+  unixPeers?: Gathered<string>;
 }
 
 export interface CheckpointDirFacts {

@@ -5,7 +5,7 @@
  */
 import { lstatSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import {
-  createContainer, destroyContainer, ensureLab, labCanRun, startContainer,
+  createContainer, destroyContainer, ensureLab, labCanRun, lxcTool, startContainer,
   type LabContainer, type LabInfo,
 } from '../../src/lab/index.js';
 import { Skip } from './types.js';
@@ -16,6 +16,22 @@ export interface BenchLab {
   stockContainer(): Promise<LabContainer>;
   /** A running busybox container whose config was changed so that CRIU can dump and restore it (see checkpointableConfig). */
   checkpointableContainer(): Promise<LabContainer>;
+  /** A running stock busybox container with `n` extra `sleep` processes started by lxc-attach, each holding a few descriptors. */
+  busyContainer(n: number): Promise<LabContainer>;
+}
+
+/**
+ * The shell lxc-attach runs to start `n` sleeps in their own sessions, each with
+ * a file, a deleted file and a device open besides its stdio (/dev/null).
+ */
+export function busyScript(n: number): string {
+  return [
+    'mkdir -p /tmp/busy',
+    `i=0; while [ $i -lt ${n} ]; do`,
+    '  setsid sh -c "exec 3</etc/passwd 4>/tmp/busy/f$i 5</dev/zero; rm /tmp/busy/f$i; exec sleep 100000" </dev/null >/dev/null 2>&1 &',
+    '  i=$((i+1))',
+    'done',
+  ].join('\n');
 }
 
 const setKey = (text: string, key: string, value: string): string => {
@@ -72,10 +88,22 @@ export function openLab(log: (m: string) => void, onCleanup: (fn: () => Promise<
     };
     let stock: Promise<LabContainer> | undefined;
     let ready: Promise<LabContainer> | undefined;
+    const busy = new Map<number, Promise<LabContainer>>();
     return {
       info,
       stockContainer: () => (stock ??= make()),
       checkpointableContainer: () => (ready ??= make((t) => checkpointableConfig(t))),
+      busyContainer: (n) => {
+        if (!busy.has(n)) {
+          busy.set(n, make().then(async (c) => {
+            const r = await lxcTool(c, 'lxc-attach', ['--', 'sh', '-c', busyScript(n)], 120_000);
+            if (!r.ok) throw new Error(`lxc-attach could not start ${n} sleeps in ${c.name}: ${r.stderr.trim() || `exit ${r.code}`}`);
+            log(`container ${c.name}: ${n} sleeps started with lxc-attach`);
+            return c;
+          }));
+        }
+        return busy.get(n)!;
+      },
     };
   })();
   return opened;

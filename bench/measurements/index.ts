@@ -4,6 +4,8 @@ import { lintThroughput } from './lint.js';
 import { startup } from './startup.js';
 import { imageGate } from './image.js';
 import { doctor } from './doctor.js';
+import { doctorBusy } from './doctor-busy.js';
 import { checkpoint } from './checkpoint.js';
+import { scaling } from './scaling.js';
 
-export const MEASUREMENTS: readonly Measurement[] = [lintThroughput, startup, imageGate, doctor, checkpoint];
+export const MEASUREMENTS: readonly Measurement[] = [lintThroughput, startup, imageGate, doctor, doctorBusy, checkpoint, scaling];

@@ -28,6 +28,7 @@ interface CheckpointArgs extends ReportArgs {
   verbose?: boolean;
   retries?: number;
   timeout?: number;
+  'probe-timeout'?: number;
 }
 
 function builder(action: Action) {
@@ -44,7 +45,8 @@ function builder(action: Action) {
         .option('dry-run', { type: 'boolean', describe: 'Print the command it would run (and the CRIU config file), run nothing', group: 'Run:' })
         .option('verbose', { alias: 'v', type: 'boolean', describe: "CRIU log level 4 (lxc-checkpoint -v): more detail in the log, a slower freeze", group: 'Run:' })
         .option('retries', { type: 'number', default: 3, describe: 'Retries after a transient failure (netlink data pending)', group: 'Run:' })
-        .option('timeout', { type: 'number', default: 5000, describe: 'Limit for each doctor probe, ms', group: 'Run:' })
+        .option('timeout', { type: 'number', default: 120, describe: `Deadline for ${action === 'dump' ? 'lxc-checkpoint/criu dump' : 'the restore'}, seconds: then ctcr kills it (its whole process group), thaws the container and exits 3`, group: 'Run:' })
+        .option('probe-timeout', { type: 'number', default: 5000, describe: 'Limit for each doctor probe, ms', group: 'Run:' })
         .option('leave-running', { type: 'boolean', hidden: action !== 'dump', describe: 'Keep the container running after the checkpoint', group: 'Run:' })
         .example(`$0 ${action === 'dump' ? 'checkpoint' : 'restore'} web1 -D /var/tmp/web1.ckpt`, action === 'dump' ? 'check, then checkpoint web1 (it stops)' : 'restore web1 where it was checkpointed')
         .example(`$0 ${action === 'dump' ? 'checkpoint' : 'restore'} web1 -D /var/tmp/web1.ckpt --explain-options --dry-run`, 'which CRIU options, and why; run nothing'),
@@ -65,6 +67,9 @@ async function handle(action: Action, args: CheckpointArgs, setExit: (code: numb
   if (!args.dir) throw new InputError('-D DIR is required: the checkpoint directory');
   const dir = path.resolve(args.dir);
   const engine = args.engine ?? 'lxc';
+  const timeoutS = args.timeout ?? 120;
+  if (!(timeoutS > 0)) throw new InputError(`--timeout ${args.timeout}: give a number of seconds above 0`);
+  if (!((args['probe-timeout'] ?? 5000) > 0)) throw new InputError(`--probe-timeout ${args['probe-timeout']}: give a number of milliseconds above 0`);
 
   // The doctor's probes start first: the other modules compile while criu check and friends run.
   const [{ resolveLxcpath }, { preflight }] = await Promise.all([import('../engine/inspect.js'), import('../run/preflight.js')]);
@@ -76,7 +81,7 @@ async function handle(action: Action, args: CheckpointArgs, setExit: (code: numb
     return { settings, ...(await loadRuleSetup(args, settings)) };
   })();
   setup.catch(() => undefined); // reported where it is awaited
-  const checking = preflight({ name, lxcpath, dir, action, env: process.env, timeoutMs: args.timeout ?? 5000, setup });
+  const checking = preflight({ name, lxcpath, dir, action, env: process.env, timeoutMs: args['probe-timeout'] ?? 5000, setup });
   checking.catch(() => undefined); // reported where it is awaited
   mark('doctor started');
   const [
@@ -181,8 +186,22 @@ async function handle(action: Action, args: CheckpointArgs, setExit: (code: numb
       await mkdir(dir, { recursive: true, mode: 0o700 });
     }
     mark('command built');
-    const outcome = await runCriuCommand({ command, env: process.env, progress, maxRetries: args.retries ?? 3 });
+    const outcome = await runCriuCommand({
+      command,
+      env: process.env,
+      progress,
+      maxRetries: args.retries ?? 3,
+      timeoutMs: timeoutS * 1000,
+      container: { name, initPid: action === 'dump' ? container.initPid : null },
+    });
     progress.stop();
+    if (outcome.watchdog) {
+      const w = outcome.watchdog;
+      const thaw = w.thawed.length ? `thawed ${w.thawed.join(', ')}` : 'it was not frozen';
+      const state = w.cgroups === 0 && !w.errors.length ? `${name} has no freezer cgroup (nothing to thaw)` : w.running ? `${name} runs again (not frozen)` : `${name} is STILL FROZEN (${[...w.stillFrozen, ...w.errors].join('; ') || 'no freezer cgroup found'}): thaw it by hand`;
+      say(`ctcr: ${action} of ${name} ran past --timeout ${timeoutS} s: killed ${command.program} and its criu; ${thaw}; ${state}; CRIU's log: ${outcome.logFile}`);
+      return setExit(EXIT.failed);
+    }
     mark(`${command.program} done (${outcome.durationMs.toFixed(0)} ms)`);
     if (!outcome.ok) {
       const explanation = outcome.explanation!;

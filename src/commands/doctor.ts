@@ -14,6 +14,7 @@ import type { TargetResult } from '../report/types.js';
 import { EXIT, InputError } from '../errors.js';
 import { type ReportArgs, withReportOptions, loadSettings, loadRuleSetup, emitReport } from './common.js';
 import { type FixFlags, fixAndSummarize, reportAfterFix, withFixOptions } from './fix.js';
+import { escapeControl } from '../util/escape.js';
 
 interface DoctorArgs extends ReportArgs, FixFlags {
   names: string[];
@@ -33,7 +34,7 @@ interface DoctorContext {
   timeoutMs: number;
 }
 
-const say = (line: string) => process.stderr.write(`ctcr doctor: ${line}\n`);
+const say = (line: string) => process.stderr.write(`ctcr doctor: ${escapeControl(line)}\n`);
 
 /**
  * `--fix`: the fixer's loop over each container (as `ctcr fix NAME` runs

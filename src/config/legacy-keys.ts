@@ -3,7 +3,9 @@
  * LXC 3.0") and lxc-update-config map them. A null means the key was dropped
  * and the line should go.
  */
-export const LEGACY_KEYS: Readonly<Record<string, string | null>> = {
+import { textTable } from '../util/table.js';
+
+export const LEGACY_KEYS = textTable<string | null>({
   'lxc.rootfs': 'lxc.rootfs.path',
   'lxc.rootfs.backend': null,
   'lxc.id_map': 'lxc.idmap',
@@ -30,13 +32,13 @@ export const LEGACY_KEYS: Readonly<Record<string, string | null>> = {
   'lxc.pivotdir': null,
   'lxc.kmsg': null,
   'lxc.network': 'lxc.net',
-};
+});
 
 /** Legacy `lxc.network[.N].<sub>` sub-keys whose current name differs (unindexed ipv4/ipv6 hold addresses). */
-export const LEGACY_NET_SUBKEYS: Readonly<Record<string, string>> = {
+export const LEGACY_NET_SUBKEYS = textTable<string>({
   ipv4: 'ipv4.address',
   ipv6: 'ipv6.address',
-};
+});
 
 const NET_INDEXED = /^lxc\.network\.(\d+)\.(.+)$/;
 const NET_UNINDEXED = /^lxc\.network\.([a-z].*)$/;

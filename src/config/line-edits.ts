@@ -22,15 +22,27 @@ export interface LineSpan {
   eol: string;
 }
 
+/** Every line's span, computed once per text: rules ask for one line per finding, and rescanning from the start each time was quadratic. */
+function spansOf(text: string): readonly LineSpan[] {
+  const cached = spanCache.get(text);
+  if (cached) return cached;
+  const spans: LineSpan[] = [];
+  const re = /([^\r\n]*)(\r\n|\r|\n|$)/g;
+  for (let m = re.exec(text); m && m[0] !== ''; m = re.exec(text)) {
+    spans.push({ line: spans.length + 1, start: m.index, end: m.index + m[1].length, endWithEol: m.index + m[0].length, eol: m[2] });
+  }
+  if (spanCache.size >= SPAN_CACHE_SIZE) spanCache.delete(spanCache.keys().next().value!);
+  spanCache.set(text, spans);
+  return spans;
+}
+/** The texts of the last few files asked about (a config, its fstab, an include). */
+const SPAN_CACHE_SIZE = 8;
+const spanCache = new Map<string, LineSpan[]>();
+
 /** The offsets of line `lineNo` (1-based) of `text`; undefined past the end. */
 export function lineSpan(text: string, lineNo: number): LineSpan | undefined {
-  const re = /([^\r\n]*)(\r\n|\r|\n|$)/g;
-  let line = 0;
-  for (let m = re.exec(text); m && m[0] !== ''; m = re.exec(text)) {
-    line++;
-    if (line === lineNo) return { line, start: m.index, end: m.index + m[1].length, endWithEol: m.index + m[0].length, eol: m[2] };
-  }
-  return undefined;
+  const span = spansOf(text)[lineNo - 1];
+  return span && { ...span };
 }
 
 /** The parsed document an entry comes from. */

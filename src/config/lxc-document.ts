@@ -11,7 +11,18 @@
 import type { ConfigEntry, ConfigLine, LxcDocument } from '../types.js';
 import { InputError } from '../errors.js';
 
-const BLANK = /^[ \t\v\f]*$/;
+/**
+ * LXC's blanks, which are not C isspace() nor JS trim(): a line is empty when
+ * it has only space, tab, CR, LF, FF (string_utils.c lxc_is_line_empty); keys
+ * and values lose only spaces and tabs at their ends (lxc_char_left_gc,
+ * lxc_char_right_gc). Anything else, a U+00A0 copied from a web page
+ * included, is part of the key or value for LXC, and so here.
+ */
+const BLANK = /^[ \t\f]*$/;
+const LEAD = /^[ \t]+/;
+const TRAIL = /[ \t]+$/;
+const stripLead = (s: string) => s.replace(LEAD, '');
+const stripTrail = (s: string) => s.replace(TRAIL, '');
 
 export function parseLxcDocument(path: string, text: string): LxcDocument {
   const lines: ConfigLine[] = [];
@@ -38,7 +49,7 @@ export function parseLxcDocument(path: string, text: string): LxcDocument {
 
 function classify(content: string): ConfigLine['kind'] {
   if (BLANK.test(content)) return 'blank';
-  const trimmed = content.replace(/^[ \t\v\f]+/, '');
+  const trimmed = stripLead(content);
   if (trimmed.startsWith('#')) return 'comment';
   // LXC ignores ("martian option") any line that does not start with `lxc.`.
   return trimmed.startsWith('lxc.') ? 'entry' : 'other';
@@ -47,15 +58,15 @@ function classify(content: string): ConfigLine['kind'] {
 function readEntry(path: string, text: string, line: number, lineStart: number, lineEnd: number, lineEndWithEol: number): ConfigEntry {
   const content = text.slice(lineStart, lineEnd);
   const eq = content.indexOf('=');
-  const lead = content.length - content.replace(/^[ \t\v\f]+/, '').length;
+  const lead = content.length - stripLead(content).length;
   if (eq < 0) {
-    throw new InputError(`'${content.trim()}' has no '=' (LXC: "Invalid configuration line")`, { file: path, line, column: lead + 1 });
+    throw new InputError(`'${stripTrail(stripLead(content))}' has no '=' (LXC: "Invalid configuration line")`, { file: path, line, column: lead + 1 });
   }
   const rawKey = content.slice(lead, eq);
-  const key = rawKey.trimEnd();
+  const key = stripTrail(rawKey);
   const afterEq = content.slice(eq + 1);
-  const valueLead = afterEq.length - afterEq.replace(/^[ \t\v\f]+/, '').length;
-  const rawValue = afterEq.trim();
+  const valueLead = afterEq.length - stripLead(afterEq).length;
+  const rawValue = stripTrail(stripLead(afterEq));
   const valueStart = lineStart + eq + 1 + valueLead;
   return {
     file: path,

@@ -5,6 +5,7 @@
 import type { ConfigEntry, FstabFacts, LxcConfig, MountSpec } from '../types.js';
 import { InputError } from '../errors.js';
 import { listEntries } from './query.js';
+import { textTable } from '../util/table.js';
 
 interface FstabFields {
   fsname: string;
@@ -56,14 +57,14 @@ function entryMount(entry: ConfigEntry): MountSpec {
 }
 
 /** What each `lxc.mount.auto` token mounts (lxc-facts.md §3). */
-const AUTO_MOUNTS: Record<string, { target: string; fstype: string }> = {
+const AUTO_MOUNTS = textTable<{ target: string; fstype: string }>({
   proc: { target: 'proc', fstype: 'proc' },
   sys: { target: 'sys', fstype: 'sysfs' },
   cgroup: { target: 'sys/fs/cgroup', fstype: 'cgroup' },
   'cgroup-full': { target: 'sys/fs/cgroup', fstype: 'cgroup' },
   cgroup2: { target: 'sys/fs/cgroup', fstype: 'cgroup2' },
   shmounts: { target: 'dev/.lxc-mounts', fstype: 'tmpfs' },
-};
+});
 
 function autoMounts(entry: ConfigEntry): MountSpec[] {
   return entry.value

@@ -8,6 +8,7 @@ import type { ConfigEntry, LxcConfig, NetworkSpec } from '../types.js';
 import { canonicalKey } from './legacy-keys.js';
 import { legacyNetworkLines } from './legacy-networks.js';
 import { perConfig } from './memo.js';
+import { emptyTable } from '../util/table.js';
 
 /** Entries by their key's current name, in order. */
 const byKey = perConfig((config): Map<string, ConfigEntry[]> => {
@@ -79,7 +80,7 @@ export const networks = perConfig((config: LxcConfig): readonly NetworkSpec[] =>
     if (index === undefined) continue;
     let net = byIndex.get(index);
     if (!net) {
-      net = { index, keys: {}, entry };
+      net = { index, keys: emptyTable(), entry };
       byIndex.set(index, net);
     }
     net.keys[sub] = entry;

@@ -9,6 +9,7 @@
  * a type that is in the table (btrfs, fuse).
  */
 import { atLeast, formatVersion, type VersionLike } from './version.js';
+import { textTable } from '../util/table.js';
 
 /** The newest CRIU release ctcr knows (tag v4.2, 2025-11-13). */
 export const NEWEST_KNOWN_CRIU = '4.2';
@@ -169,7 +170,7 @@ export function fsWorkarounds(fstype: string, mountpoint: string, criuVersion: V
 }
 
 /** Where distributions and LXC mount special filesystems: a hint when a log names only the mountpoint. */
-const USUAL_FSTYPE_AT: Readonly<Record<string, string>> = {
+const USUAL_FSTYPE_AT = textTable<string>({
   '/sys/fs/pstore': 'pstore',
   '/sys/kernel/config': 'configfs',
   '/sys/kernel/debug': 'debugfs',
@@ -181,7 +182,7 @@ const USUAL_FSTYPE_AT: Readonly<Record<string, string>> = {
   '/dev/mqueue': 'mqueue',
   '/dev/hugepages': 'hugetlbfs',
   '/proc/sys/fs/binfmt_misc': 'binfmt_misc',
-};
+});
 
 /** The fstype usually mounted at `mountpoint`, or undefined. */
 export function usualFstypeAt(mountpoint: string): string | undefined {

@@ -178,8 +178,9 @@ export const CASCADE_PATTERNS: readonly RegExp[] = [
   /Dump core \(pid: \d+\) failed|Dump core .*failed/,
   /Unable to open fd=\d+ id=/,
   /A few mount points can't be mounted/,
-  /\d+ killed by signal \d+/,
-  /\d+ exited, status=\d+/,
+  // (?<!\d): a number starts here, so a long run of digits is not rescanned from each of its digits (linear, not quadratic).
+  /(?<!\d)\d+ killed by signal \d+/,
+  /(?<!\d)\d+ exited, status=\d+/,
   /^exited, status=-?\d+/,
   /Killing processes because of failure on restore/,
   /Could not initialize kernel features detection/,

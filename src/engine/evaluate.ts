@@ -22,15 +22,32 @@ export function applicableRules(rules: readonly Rule[], snapshot: Snapshot, leve
   return rules.filter((r) => levels[r.id] !== 'off' && r.scope !== 'log' && r.check !== undefined && (r.scope === 'static' || live));
 }
 
+/**
+ * A rule that threw: an error finding of this target, naming the rule and the
+ * target, never the end of the run (the other rules and targets still report).
+ * Not subject to suppressions: a crash is ctcr's bug, not the config's.
+ */
+function crashFinding(rule: Rule, snapshot: Snapshot, err: unknown): Finding {
+  const crash = new RuleCrashError(rule.id, snapshot.target, err);
+  return {
+    ruleId: rule.id,
+    severity: 'error',
+    message: `${crash.message} (a bug in ctcr: this rule's checks of this target did not run; please report it)`,
+    location: { file: snapshot.config?.path ?? snapshot.target, line: 1, column: 1 },
+  };
+}
+
 /** `knownIds`: every rule id of the run, so that a suppression naming another id is reported (lint passes it; a RuleTester's one-rule run does not). */
 export function evaluate(rules: readonly Rule[], snapshot: Snapshot, levels: RuleLevels = {}, knownIds?: ReadonlySet<string>): Finding[] {
   const raw: Finding[] = [];
+  const crashes: Finding[] = [];
   for (const rule of applicableRules(rules, snapshot, levels)) {
     let reports;
     try {
       reports = rule.check!(snapshot);
     } catch (err) {
-      throw new RuleCrashError(rule.id, snapshot.target, err);
+      crashes.push(crashFinding(rule, snapshot, err));
+      continue;
     }
     const level = levels[rule.id];
     for (const report of reports) {
@@ -42,7 +59,7 @@ export function evaluate(rules: readonly Rule[], snapshot: Snapshot, levels: Rul
   // The engine's own rule: its findings exist only once the others have run; its level comes from the settings as any rule's.
   const unusedLevel = levels[UNUSED_SUPPRESSION.id];
   const unused = unusedLevel === 'off' ? [] : unusedSuppressionFindings(suppressions, knownIds).map((f) => (unusedLevel ? { ...f, severity: unusedLevel } : f));
-  return sortFindings([...kept, ...unused]);
+  return sortFindings([...crashes, ...kept, ...unused]);
 }
 
 export function sortFindings(findings: Finding[]): Finding[] {

@@ -10,7 +10,7 @@ import path from 'node:path';
 import type { Assumptions, CheckpointDirFacts, ContainerFacts, HostFacts, Snapshot } from '../types.js';
 import { gatherStatic, type StaticTarget } from '../gather/static.js';
 import { gatherHost } from '../gather/host.js';
-import { gatherContainer, listContainers } from '../gather/container.js';
+import { gatherContainer, listContainers, ProcScan } from '../gather/container.js';
 import { gatherCheckpointDir } from '../gather/checkpoint-dir.js';
 import { gatherBindSources, gatherCriuConfig, gatherMustBeEmpty } from '../gather/doctor-probes.js';
 import { describeError } from '../gather/exec.js';
@@ -71,9 +71,9 @@ interface ContainerOutcome {
   error?: InputError;
 }
 
-async function inspectContainer(name: string, opts: InspectOptions & { files: FileOptions | Promise<FileOptions> }, host: Promise<HostFacts>, dir: Promise<CheckpointDirFacts> | undefined): Promise<ContainerOutcome> {
+async function inspectContainer(name: string, opts: InspectOptions & { files: FileOptions | Promise<FileOptions> }, host: Promise<HostFacts>, dir: Promise<CheckpointDirFacts> | undefined, scan: ProcScan): Promise<ContainerOutcome> {
   const target: StaticTarget = { label: name, configPath: path.join(opts.lxcpath, name, 'config'), expectRootfs: true };
-  const live = gatherContainer(name, opts.lxcpath, { env: opts.env, timeoutMs: opts.timeoutMs });
+  const live = gatherContainer(name, opts.lxcpath, { env: opts.env, timeoutMs: opts.timeoutMs, scan });
   let snapshot: Snapshot;
   try {
     const files = await opts.files;
@@ -121,7 +121,9 @@ export async function inspect(options: InspectOptions): Promise<Inspection> {
   }
   // One checkpoint directory serves the one container it is named for.
   const dir = opts.checkpointDir !== undefined ? gatherCheckpointDir(opts.checkpointDir) : undefined;
-  const outcomes = await Promise.all(names.map((name) => inspectContainer(name, opts, host, dir)));
+  // One pass over /proc serves every container of the run.
+  const scan = names.length > 0 ? new ProcScan() : undefined;
+  const outcomes = await Promise.all(names.map((name) => inspectContainer(name, opts, host, dir, scan!)));
   const hostSnapshot: Snapshot = { target: HOST_FILE, fstabs: [], mounts: [], assumptions: (await opts.files).assumptions, purpose: opts.purpose, host: await host };
   return {
     lxcpath: opts.lxcpath,

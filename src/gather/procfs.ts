@@ -6,7 +6,7 @@
  * naming the file kind and line; the gatherer turns that into a fact that
  * could not be determined.
  */
-import type { MountInfoEntry } from '../types.js';
+import type { FdKind, FileLockFacts, MountInfoEntry, NamespaceKind } from '../types.js';
 
 // ---------------------------------------------------------------------------
 // /proc/PID/mountinfo
@@ -380,6 +380,155 @@ export function parseNetUnix(text: string): UnixSocketEntry[] {
       stateName: UNIX_STATE_NAMES[state] ?? `state ${state}`,
       listening: (parseInt(m[4], 16) & UNIX_FLAG_LISTENING) !== 0,
       ...(m[8] !== undefined && m[8] !== '' ? { path: m[8] } : {}),
+    });
+  });
+  return entries;
+}
+
+// ---------------------------------------------------------------------------
+// What CRIU reads of every task: descriptors, mappings, locks, namespaces
+
+/** The kind of a descriptor from its /proc/PID/fd/N link alone; 'regular' for paths (the gatherer refines those with stat). */
+export function fdKindOfLink(link: string): FdKind {
+  if (/^socket:\[\d+\]$/.test(link)) return 'socket';
+  if (/^pipe:\[\d+\]$/.test(link)) return 'pipe';
+  if (link.startsWith('/memfd:')) return 'memfd';
+  const anon = /^anon_inode:\[?([^\]]*)\]?$/.exec(link);
+  if (anon) {
+    const name = anon[1];
+    const known: Record<string, FdKind> = {
+      eventfd: 'eventfd', eventpoll: 'eventpoll', signalfd: 'signalfd', timerfd: 'timerfd', inotify: 'inotify',
+      fanotify: 'fanotify', io_uring: 'io_uring', perf_event: 'perf_event', 'bpf-map': 'bpf-map', 'bpf-prog': 'bpf-prog',
+      bpf_link: 'bpf-link', 'bpf-link': 'bpf-link', userfaultfd: 'userfaultfd', pidfd: 'pidfd',
+    };
+    return known[name] ?? 'anon';
+  }
+  if (link.endsWith(' (deleted)')) return 'deleted';
+  if (/^\/dev\/(pts\/\d+|tty\d*|console|ptmx)$/.test(link)) return 'tty';
+  if (link.startsWith('/')) return 'regular';
+  return 'other';
+}
+
+/** The path of a descriptor's link: without ` (deleted)`; for memfd its name. Undefined for pseudo-files. */
+export function fdPathOfLink(link: string): string | undefined {
+  if (link.startsWith('/memfd:')) return link.slice('/memfd:'.length).replace(/ \(deleted\)$/, '');
+  if (link.startsWith('/')) return link.replace(/ \(deleted\)$/, '');
+  return undefined;
+}
+
+export interface FdInfo {
+  pos?: number;
+  flags?: number;
+  mntId?: number;
+  /** Every other line, key -> value (repeated keys joined by newlines). */
+  info: Record<string, string>;
+}
+
+/**
+ * /proc/PID/fdinfo/N: `pos:`, `flags:` (octal), `mnt_id:`, then kind-specific
+ * lines (`inotify wd:1 ino:...`, `eventfd-count: 7`, `tfd: 3 events: 19 ...`,
+ * `lock: 1: POSIX ...`). A line's key is the text before its first colon.
+ */
+export function parseFdInfo(text: string): FdInfo {
+  const result: FdInfo = { info: {} };
+  for (const line of text.split('\n')) {
+    if (line.trim() === '') continue;
+    const colon = line.indexOf(':');
+    if (colon <= 0) { add(result.info, line.trim(), ''); continue; }
+    const key = line.slice(0, colon).trim();
+    const value = line.slice(colon + 1).trim();
+    if (key === 'pos' && /^\d+$/.test(value)) result.pos = Number(value);
+    else if (key === 'flags' && /^[0-7]+$/.test(value)) result.flags = parseInt(value, 8);
+    else if (key === 'mnt_id' && /^\d+$/.test(value)) result.mntId = Number(value);
+    else if (key === 'ino') continue; // the same as stat's st_ino
+    else add(result.info, key, value);
+  }
+  return result;
+}
+
+function add(map: Record<string, string>, key: string, value: string): void {
+  map[key] = key in map ? `${map[key]}\n${value}` : value;
+}
+
+export interface MapsEntry {
+  start: string;
+  end: string;
+  perms: string;
+  offset: string;
+  dev: string;
+  inode: number;
+  path: string;
+  deleted: boolean;
+}
+
+/** /proc/PID/maps: `start-end perms offset dev inode [path]`; the path may hold spaces and ends in ` (deleted)` for unlinked files. */
+export function parseMaps(text: string): MapsEntry[] {
+  const entries: MapsEntry[] = [];
+  text.split('\n').forEach((line, i) => {
+    if (line.trim() === '') return;
+    const m = /^([0-9a-f]+)-([0-9a-f]+)\s+(\S+)\s+([0-9a-f]+)\s+(\S+)\s+(\d+)\s*(.*)$/.exec(line);
+    if (!m) throw new Error(`maps line ${i + 1}: cannot read "${line.slice(0, 80)}"`);
+    const raw = m[7];
+    const deleted = raw.endsWith(' (deleted)');
+    entries.push({ start: m[1], end: m[2], perms: m[3], offset: m[4], dev: m[5], inode: Number(m[6]), path: deleted ? raw.slice(0, -' (deleted)'.length) : raw, deleted });
+  });
+  return entries;
+}
+
+/** /proc/locks: `1: POSIX  ADVISORY  WRITE 1234 fe:00:2171521 0 EOF`; `1: -> FLOCK ...` lines wait on lock 1. OFD locks print pid -1. */
+export function parseLocks(text: string): FileLockFacts[] {
+  const locks: FileLockFacts[] = [];
+  text.split('\n').forEach((line, i) => {
+    if (line.trim() === '') return;
+    const m = /^(\d+):\s+(->\s+)?(\S+)\s+(\S+)\s+(\S+)\s+(-?\d+)\s+(\S+?):(\d+)\s+(\S+)\s+(\S+)\s*$/.exec(line.trim());
+    if (!m) throw new Error(`/proc/locks line ${i + 1}: cannot read "${line.slice(0, 80)}"`);
+    locks.push({
+      id: Number(m[1]), kind: m[3], mode: m[4], type: m[5], pid: Number(m[6]), device: `${m[7]}:${m[8]}`, inode: Number(m[8]),
+      start: m[9], end: m[10], ...(m[2] ? { blocked: true } : {}),
+    });
+  });
+  return locks;
+}
+
+export const NAMESPACE_KINDS: readonly NamespaceKind[] = ['pid', 'pid_for_children', 'user', 'net', 'mnt', 'ipc', 'uts', 'cgroup', 'time', 'time_for_children'];
+
+/** A /proc/PID/ns/NAME link, `net:[4026531833]` -> { type: 'net', inode }; null for anything else. */
+export function parseNsLink(link: string): { type: string; inode: number } | null {
+  const m = /^([a-z_]+):\[(\d+)\]$/.exec(link);
+  return m ? { type: m[1], inode: Number(m[2]) } : null;
+}
+
+export interface SsUnixEntry {
+  netid: string;
+  state: string;
+  recvQ: number;
+  sendQ: number;
+  /** The bound name, absent for `*`. */
+  path?: string;
+  inode: number;
+  /** 0 when unconnected. */
+  peerInode: number;
+}
+
+/**
+ * `ss -xan` (unix sockets, no process column): `u_str ESTAB 0 0 * 393794 * 393795`.
+ * Read from the right, since a bound name may hold spaces.
+ */
+export function parseSsUnix(text: string): SsUnixEntry[] {
+  const entries: SsUnixEntry[] = [];
+  text.split('\n').forEach((line, i) => {
+    if (line.trim() === '' || /^Netid\s/.test(line)) return;
+    const f = line.trim().split(/\s+/);
+    if (f.length < 8) throw new Error(`ss line ${i + 1}: too few columns in "${line.slice(0, 80)}"`);
+    let end = f.length;
+    if (f[end - 1].startsWith('users:(')) end -= 1; // tolerate -p output
+    const peerInode = Number(f[end - 1]);
+    const inode = Number(f[end - 3]);
+    if (!Number.isInteger(inode) || !Number.isInteger(peerInode)) throw new Error(`ss line ${i + 1}: no inode columns in "${line.slice(0, 80)}"`);
+    const local = f.slice(4, end - 3).join(' ');
+    entries.push({
+      netid: f[0], state: f[1], recvQ: Number(f[2]), sendQ: Number(f[3]), inode, peerInode,
+      ...(local !== '*' ? { path: local } : {}),
     });
   });
   return entries;

@@ -1,8 +1,10 @@
 /** GitHub Actions workflow commands: one annotation per finding. */
 import type { ReportContext } from './types.js';
 import { displayPath } from './stylish.js';
+import { escapeControl } from '../util/escape.js';
 
-const escapeData = (s: string) => s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+/** The runner's own escapes for % CR LF, then every other control character shown escaped (never raw in the log). */
+const escapeData = (s: string) => escapeControl(s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A'));
 const escapeProperty = (s: string) => escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
 const COMMAND = { error: 'error', warning: 'warning', info: 'notice' } as const;
 

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { Chalk } from 'chalk';
 import type { Finding, Fix } from '../types.js';
 import { countBySeverity, type ReportContext } from './types.js';
+import { escapeControl } from '../util/escape.js';
 
 export function formatStylish(ctx: ReportContext): string {
   const c = new Chalk({ level: ctx.color ? 1 : 0 });
@@ -17,16 +18,16 @@ export function formatStylish(ctx: ReportContext): string {
     }
     if (result.verdict) {
       const verdict = result.verdict === 'READY' ? c.green.bold('READY') : c.red.bold('NOT READY');
-      out.push(`${c.bold(result.target)}: ${verdict}`);
+      out.push(`${c.bold(escapeControl(result.target))}: ${verdict}`);
     }
-    for (const note of result.notes ?? []) out.push(c.dim(`${result.target}: ${note}`));
+    for (const note of result.notes ?? []) out.push(c.dim(escapeControl(`${result.target}: ${note}`)));
     for (const [file, findings] of byFile) {
-      out.push('', c.underline(displayPath(file, ctx.cwd)));
+      out.push('', c.underline(escapeControl(displayPath(file, ctx.cwd))));
       const rows = findings.map((f) => [
         f.location.line > 0 ? `${f.location.line}:${f.location.column}` : '',
         f.severity,
-        f.message,
-        f.ruleId,
+        escapeControl(f.message),
+        escapeControl(f.ruleId),
       ]);
       const w0 = Math.max(...rows.map((r) => r[0].length));
       const w1 = Math.max(...rows.map((r) => r[1].length));
@@ -34,7 +35,7 @@ export function formatStylish(ctx: ReportContext): string {
         const [pos, sev, msg, id] = rows[i];
         out.push(`  ${c.dim(pos.padEnd(w0))}  ${paint[f.severity](sev.padEnd(w1))}  ${msg}  ${c.dim(id)}`);
         const fixes = [...(f.fix ? [`fix: ${f.fix.description}`] : []), ...(f.suggestions ?? []).map((s) => `suggestion: ${s.description}`)];
-        for (const line of fixes) out.push(`  ${' '.repeat(w0)}  ${' '.repeat(w1)}  ${c.dim('↳ ' + line)}`);
+        for (const line of fixes) out.push(`  ${' '.repeat(w0)}  ${' '.repeat(w1)}  ${c.dim('↳ ' + escapeControl(line))}`);
       });
     }
   }

@@ -44,16 +44,24 @@ export async function indexTarFile(file: string): Promise<TarIndexer> {
     }
 
     const indexer = new TarIndexer(file, gzip ? ' of the decompressed stream' : '');
+    // The reader's own error: pipeline() rejects with a bare AbortError ("The operation was aborted") when the last stage throws.
+    let readerError: unknown;
     try {
       if (gzip) {
         const raw = handle.createReadStream({ start: 0, highWaterMark: CHUNK, autoClose: false });
         await pipeline(raw, createGunzip({ chunkSize: CHUNK }), async (chunks: AsyncIterable<Buffer>) => {
-          for await (const chunk of chunks) indexer.push(chunk);
+          try {
+            for await (const chunk of chunks) indexer.push(chunk);
+          } catch (err) {
+            readerError ??= err;
+            throw err;
+          }
         });
       } else {
         await indexPlainTar(handle, info.size, indexer);
       }
-    } catch (err) {
+    } catch (caught) {
+      const err = readerError ?? caught;
       if (err instanceof InputError) throw err;
       const code = (err as NodeJS.ErrnoException).code ?? '';
       if (gzip && (code.startsWith('Z_') || /zlib|gzip|header check|unexpected end/i.test(String((err as Error).message)))) {

@@ -16,6 +16,23 @@ import { explainCriuLog, type CriuLogExplanation } from '../criu/log.js';
 import { imageBytes, readPidFile, readStatsFile } from './images.js';
 import { phaseOfLines, type ProgressSink } from './progress.js';
 import { spawnProgram, type SpawnResult, type Spawner } from './spawn.js';
+import { thawAndVerify, thawContainer, type ThawTarget } from './thaw.js';
+
+/** How long CRIU may run by default before ctcr ends it and thaws the container (seconds). */
+export const DEFAULT_CRIU_TIMEOUT_S = 120;
+
+/** What the watchdog did when CRIU ran past its deadline. */
+export interface WatchdogOutcome {
+  timeoutMs: number;
+  /** The freezer files written THAWED / 0. */
+  thawed: string[];
+  /** No freezer cgroup of the container is frozen any more. */
+  running: boolean;
+  stillFrozen: string[];
+  errors: string[];
+  /** How many freezer cgroups of the container exist (0: nothing to thaw, e.g. a restore that created none). */
+  cgroups: number;
+}
 
 /** Root causes that go away by themselves: worth another attempt. */
 export const TRANSIENT_RULES: ReadonlySet<string> = new Set(['netlink-pending-data']);
@@ -31,7 +48,10 @@ export interface RunRequest {
   maxRetries?: number;
   /** First backoff delay; doubled each retry (default 250 ms). */
   baseDelayMs?: number;
+  /** CRIU's deadline (default DEFAULT_CRIU_TIMEOUT_S): then its whole process group is killed and the container thawed. */
   timeoutMs?: number;
+  /** The container to thaw when CRIU is killed (deadline, or SIGINT/SIGTERM of ctcr); none: nothing is thawed. */
+  container?: ThawTarget;
   /** Where the config file is written (default the OS temp dir). */
   tmpDir?: string;
 }
@@ -60,6 +80,8 @@ export interface RunOutcome {
   explanation?: CriuLogExplanation;
   /** Which text the explanation is of: the log file, or the program's stderr. */
   explained?: 'log' | 'stderr';
+  /** Set when CRIU ran past its deadline and was killed. */
+  watchdog?: WatchdogOutcome;
 }
 
 const defaultSleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -133,11 +155,20 @@ export async function runCriuCommand(req: RunRequest): Promise<RunOutcome> {
   const label = command.action === 'dump' ? 'checkpoint' : 'restore';
 
   let confDir: string | undefined;
+  let killRunning: (() => void) | undefined;
   // Interrupted (Ctrl-C ends ctcr with lxc-checkpoint), the finally below does not run: these hooks remove the file.
   const removeOnExit = () => {
     if (confDir) rmSync(confDir, { recursive: true, force: true });
   };
   const onSignal = (signal: NodeJS.Signals) => {
+    // Ctrl-C or a kill during a dump: end CRIU and thaw before going, or the container stays frozen.
+    if (killRunning) {
+      killRunning();
+      if (req.container) {
+        const t = thawContainer(req.container);
+        process.stderr.write(`ctcr: ${signal}: killed ${command.program}; ${t.thawed.length ? `thawed ${req.container.name} (${t.thawed.join(', ')})` : `${req.container.name} was not frozen`}${t.errors.length ? `; could not thaw: ${t.errors.join('; ')}` : ''}\n`);
+      }
+    }
     removeOnExit();
     process.removeListener('SIGINT', onSignal);
     process.removeListener('SIGTERM', onSignal);
@@ -145,10 +176,10 @@ export async function runCriuCommand(req: RunRequest): Promise<RunOutcome> {
   };
   const env: NodeJS.ProcessEnv = { ...req.env };
   try {
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
     if (command.configFile !== undefined) {
       process.once('exit', removeOnExit);
-      process.once('SIGINT', onSignal);
-      process.once('SIGTERM', onSignal);
       confDir = await mkdtemp(path.join(req.tmpDir ?? os.tmpdir(), 'ctcr-criu-'));
       const confFile = path.join(confDir, `${command.action}.conf`);
       await writeFile(confFile, command.configFile, { mode: 0o600 });
@@ -158,7 +189,15 @@ export async function runCriuCommand(req: RunRequest): Promise<RunOutcome> {
       req.progress.phase(`${label}: starting ${command.program === 'lxc-checkpoint' ? 'lxc-checkpoint' : 'criu'}`);
       const stopFollowing = followLog(command.logFile, command.action, (phase) => req.progress.phase(`${label}: ${phase}`));
       const t0 = performance.now();
-      const spawned = await spawn(command.program, command.args, { env, timeoutMs: req.timeoutMs ?? 10 * 60_000, ...(command.keeper ? { untilOutputEnds: true } : {}) });
+      const timeoutMs = req.timeoutMs ?? DEFAULT_CRIU_TIMEOUT_S * 1000;
+      const spawned = await spawn(command.program, command.args, {
+        env,
+        timeoutMs,
+        group: true,
+        onStart: (kill) => (killRunning = kill),
+        ...(command.keeper ? { untilOutputEnds: true } : {}),
+      });
+      killRunning = undefined;
       // A keeper (criu engine restore) stays alive as the container's parent: criu's status is the line it printed.
       const result: SpawnResult = command.keeper ? { ...spawned, exitCode: keeperExitCode(spawned.stdout) ?? spawned.exitCode ?? 1 } : spawned;
       const durationMs = performance.now() - t0;
@@ -185,6 +224,11 @@ export async function runCriuCommand(req: RunRequest): Promise<RunOutcome> {
       }
       const { explanation, explained } = await explainFailure(command, result);
       record.explanation = explanation;
+      if (result.timedOut) {
+        const t = req.container ? await thawAndVerify(req.container) : { dirs: [], thawed: [], running: false, stillFrozen: [], errors: ['no container to thaw was named'] };
+        const watchdog: WatchdogOutcome = { timeoutMs, thawed: t.thawed, running: t.running, stillFrozen: t.stillFrozen, errors: t.errors, cgroups: t.dirs.length };
+        return { ok: false, attempts, durationMs: performance.now() - started, logFile: command.logFile, explanation, explained, watchdog };
+      }
       const root = explanation.diagnoses[0];
       const transient = root !== undefined && TRANSIENT_RULES.has(root.ruleId) && command.action === 'dump';
       if (!transient || attempt > maxRetries) {

@@ -24,6 +24,13 @@ export interface SpawnOptions {
    * then null unless it already exited.
    */
   untilOutputEnds?: boolean;
+  /**
+   * Start it in its own process group and, on timeout or kill(), end the
+   * whole group (lxc-checkpoint and the criu it runs), not only the program.
+   */
+  group?: boolean;
+  /** Called once it started, with a function that kills it (its group with `group`) at once. */
+  onStart?: (kill: () => void) => void;
 }
 
 export type Spawner = (program: string, args: readonly string[], opts: SpawnOptions) => Promise<SpawnResult>;
@@ -37,7 +44,16 @@ export const spawnProgram: Spawner = (program, args, opts) =>
     let stderr = '';
     let settled = false;
     let timedOut = false;
-    const child = spawn(program, [...args], { env: opts.env, stdio: ['ignore', 'pipe', 'pipe'], detached: opts.untilOutputEnds === true });
+    const child = spawn(program, [...args], { env: opts.env, stdio: ['ignore', 'pipe', 'pipe'], detached: opts.untilOutputEnds === true || opts.group === true });
+    const killAll = () => {
+      try {
+        if (opts.group && child.pid) process.kill(-child.pid, 'SIGKILL');
+        else child.kill('SIGKILL');
+      } catch {
+        child.kill('SIGKILL');
+      }
+    };
+    if (child.pid) opts.onStart?.(killAll);
     if (opts.untilOutputEnds) {
       let ended = 0;
       const onEnd = () => {
@@ -51,7 +67,7 @@ export const spawnProgram: Spawner = (program, args, opts) =>
     child.stderr.on('data', (c: Buffer) => (stderr = keep(stderr, c)));
     const timer = setTimeout(() => {
       timedOut = true;
-      child.kill('SIGKILL');
+      killAll();
     }, opts.timeoutMs);
     const finish = (r: Omit<SpawnResult, 'stdout' | 'stderr'>) => {
       if (settled) return;
@@ -61,7 +77,7 @@ export const spawnProgram: Spawner = (program, args, opts) =>
       child.stdout?.destroy();
       child.stderr?.destroy();
       child.unref();
-      resolve({ ...r, stdout, stderr, ...(timedOut ? { timedOut, error: `${program} timed out after ${opts.timeoutMs} ms` } : {}) });
+      resolve({ ...r, stdout, stderr, ...(timedOut ? { timedOut, error: `${program} timed out after ${opts.timeoutMs / 1000} s` } : {}) });
     };
     child.on('error', (err: NodeJS.ErrnoException) => {
       finish({ exitCode: null, signal: null, error: err.code === 'ENOENT' ? `${program}: not found on PATH` : `${program}: ${err.message}` });

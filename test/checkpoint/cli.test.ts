@@ -30,6 +30,8 @@ test('input errors: one line, exit 2', async () => {
       ['checkpoint', 'c1', '-P', c.lxcpath],
       ['checkpoint', '-D', c.dir],
       ['restore', 'nope', '-P', c.lxcpath, '-D', c.dir],
+      ['checkpoint', 'c1', '-P', c.lxcpath, '-D', c.dir, '--timeout', '0'],
+      ['restore', 'c1', '-P', c.lxcpath, '-D', c.dir, '--probe-timeout', '-1'],
     ];
     for (const args of cases) {
       const r = await ctcr(args);

@@ -107,3 +107,17 @@ test('noise and cascade lists', () => {
   }
   assert.ok(!isCascade(one("Error (criu/x.c:1): Can't fork for 15047: File exists")));
 });
+
+test('classifying a line costs time linear in its length: a long run of digits or of non-blanks is not rescanned from every start', () => {
+  const n = 200_000;
+  for (const body of ['7'.repeat(n), '7'.repeat(n) + ' killed by signa', 'x'.repeat(n), '7:'.repeat(n / 2)]) {
+    const log = parseCriuLog(`(00.000100) Error (criu/cr-dump.c:1234): ${body}\n`);
+    const line = log.lines[0]!;
+    const t0 = performance.now();
+    isCascade(line);
+    isNoise(line);
+    const took = performance.now() - t0;
+    // Quadratic patterns take tens of seconds here; linear ones a few milliseconds.
+    assert.ok(took < 1000, `${body.slice(0, 12)}... (${body.length} characters): ${took.toFixed(0)} ms`);
+  }
+});

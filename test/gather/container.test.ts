@@ -137,7 +137,7 @@ describe('containers without LXC running them', () => {
     assert.deepEqual(facts, {
       name: 'c1', lxcpath, configPath: path.join(lxcpath, 'c1/config'), defined: true,
       state: 'STOPPED', initPid: null, stateSource: 'monitor', stateNote: 'lxc-info is not on PATH', monitorPid: null,
-      mountinfo: { ok: true, value: [] }, processes: { ok: true, value: [] }, sockets: { ok: true, value: [] },
+      mountinfo: { ok: true, value: [] }, processes: { ok: true, value: [] }, sockets: { ok: true, value: [] }, locks: { ok: true, value: [] },
     });
   });
 

@@ -10,6 +10,7 @@ import { parseLxcDocument, printLxcDocument } from '../../src/config/lxc-documen
 import { InputError } from '../../src/errors.js';
 import { allFixtureConfigs } from './fixtures.js';
 import { prng, randomInt } from '../rootfs/helpers.js';
+import { editText } from '../helpers/mutate.js';
 
 const SEED = 1393372800; // 26 February 2014, the seed page's revision date
 const ITERATIONS = 2000;
@@ -21,17 +22,7 @@ function mutate(random: () => number, text: string): string {
   for (let i = 0; i < edits; i++) {
     const at = randomInt(random, out.length + 1);
     const piece = random() < 0.7 ? PIECES[randomInt(random, PIECES.length)] : String.fromCharCode(randomInt(random, 0x3000));
-    switch (randomInt(random, 3)) {
-      case 0:
-        out = out.slice(0, at) + piece + out.slice(at);
-        break;
-      case 1:
-        out = out.slice(0, at) + out.slice(at + 1 + randomInt(random, 20));
-        break;
-      case 2:
-        out = out.slice(0, at) + piece + out.slice(at + 1);
-        break;
-    }
+    out = editText(random, randomInt(random, 3), out, at, piece);
   }
   return out;
 }

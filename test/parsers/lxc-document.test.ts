@@ -15,6 +15,22 @@ function values(doc: ReturnType<typeof parseLxcDocument>): [string, string][] {
 }
 
 describe('parseLxcDocument', () => {
+  it('strips only what LXC strips (space and tab, lxc_char_left_gc/right_gc): Unicode blanks stay in keys and values, offsets match', () => {
+    const text = 'lxc.tty.max =\u00a04\u00a0\nlxc.uts.name\u2003= web\u3000\n\u00a0lxc.pty.max = 1\n\vlxc.arch = x86_64\nlxc.init.cmd = \t/sbin/init\ufeff \t\n';
+    const doc = parseLxcDocument('u.conf', text);
+    assert.deepEqual(values(doc), [
+      ['lxc.tty.max', '\u00a04\u00a0'],
+      ['lxc.uts.name\u2003', 'web\u3000'],
+      ['lxc.init.cmd', '/sbin/init\ufeff'],
+    ]);
+    for (const e of doc.entries) {
+      assert.equal(text.slice(e.keyStart, e.keyEnd), e.key);
+      assert.equal(text.slice(e.valueStart, e.valueEnd), e.value);
+    }
+    // A line that starts with a Unicode blank or \v is not an lxc. line for LXC (a "martian option", ignored).
+    assert.deepEqual(doc.lines.map((l) => l.kind), ['entry', 'entry', 'other', 'other', 'entry']);
+  });
+
   it('strips one pair of matching outer quotes and keeps everything after = (no inline comments)', () => {
     const doc = parseFixture('configs', 'quoted-values.conf');
     assert.deepEqual(values(doc), [

@@ -128,4 +128,31 @@ describe('tar reader fuzz', () => {
       }
     }
   });
+
+  it('a gzip image says why it is bad, as the same archive uncompressed does (never "operation was aborted")', async () => {
+    const random = prng(SEED + 3);
+    const plain = path.join(base, 'reason.tar');
+    const packed = path.join(base, 'reason.tar.gz');
+    let compared = 0;
+    for (let i = 0; i < 200; i++) {
+      const bytes = mutate(random, seeds[i % seeds.length]);
+      await writeFile(plain, bytes);
+      await writeFile(packed, gzipSync(bytes));
+      const reason = async (file: string) =>
+        readRootfsImage(file, ['/sbin/udevd']).then(
+          () => 'ok',
+          (err: unknown) => {
+            if (!(err instanceof InputError)) assert.fail(`seed ${SEED + 3} iteration ${i}: threw ${(err as Error)?.stack ?? String(err)}`);
+            return err.message.replace(/ of the decompressed stream/g, '').replace(/ of the (archive|file)/g, '');
+          },
+        );
+      const [a, b] = [await reason(plain), await reason(packed)];
+      assert.doesNotMatch(b, /aborted/i, `seed ${SEED + 3} iteration ${i}`);
+      if (a !== 'ok') {
+        assert.notEqual(b, 'ok', `seed ${SEED + 3} iteration ${i}: plain says ${a}`);
+        compared++;
+      }
+    }
+    assert.ok(compared > 20, String(compared));
+  });
 });

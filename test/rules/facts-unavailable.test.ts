@@ -1,12 +1,17 @@
 import rule from '../../rules/facts-unavailable.js';
 import { RuleTester } from '../helpers/rule-tester.js';
-import { BUSYBOX_CONFIG, BUSYBOX_CONFIG_PATH, busybox, criu, host, stoppedBusybox } from '../helpers/live-facts.js';
+import { BUSYBOX_CONFIG, BUSYBOX_CONFIG_PATH, busybox, criu, host, stoppedBusybox, udhcpc, withProcesses } from '../helpers/live-facts.js';
 
 const failed = (reason: string) => ({ ok: false as const, reason });
 
 new RuleTester().run(rule, {
   valid: [
     { name: 'everything answered', config: BUSYBOX_CONFIG, host: host(), container: busybox() },
+    {
+      name: 'tasks whose descriptors, mappings, locks and peers were read',
+      config: BUSYBOX_CONFIG, host: host(),
+      container: busybox({ processes: withProcesses([{ ...udhcpc(), pid: 900, fds: { ok: true, value: [] }, mappings: { ok: true, value: [] } }]), locks: { ok: true, value: [] }, unixPeers: { ok: true, value: 'no unix sockets' } }),
+    },
     { name: 'a stopped container has nothing to read: container-not-running says so', config: BUSYBOX_CONFIG, host: host(), container: { ...stoppedBusybox(), state: 'UNKNOWN', processes: failed('processes of PID 1: gone') } },
     { name: 'an unknown feature name is an answer (older CRIU), not a failure', host: host({ criu: criu({ unknownFeatures: ['timens'] }) }) },
   ],
@@ -32,6 +37,26 @@ new RuleTester().run(rule, {
       host: host(),
       container: busybox({ sockets: failed('sockets of PID 12175: /proc/12175/net/tcp: permission denied') }),
       errors: [{ file: BUSYBOX_CONFIG_PATH, line: 0, severity: 'error', message: /^could not determine the container's sockets: .*permission denied; not checked: netlink-pending-data, tcp-established, criu-kernel-mismatch$/ }],
+    },
+    {
+      name: 'the locks and the unix peers could not be read: warnings naming each',
+      config: BUSYBOX_CONFIG,
+      host: host(),
+      container: busybox({ locks: failed('/proc/locks: permission denied'), unixPeers: failed('ss (iproute2) is not on PATH') }),
+      errors: [
+        { severity: 'warning', message: /^could not determine the file locks its tasks hold \(\/proc\/locks\): \/proc\/locks: permission denied; not checked: / },
+        { severity: 'warning', message: /^could not determine the peers of its unix sockets: ss \(iproute2\) is not on PATH; not checked: / },
+      ],
+    },
+    {
+      name: 'two tasks whose descriptors could not be read: one finding naming both PIDs',
+      config: BUSYBOX_CONFIG,
+      host: host(),
+      container: busybox({ processes: withProcesses([
+        { ...udhcpc(), pid: 900, fds: failed('/proc/900/fd: permission denied') },
+        { ...udhcpc(), pid: 901, fds: failed('/proc/901/fd: permission denied'), mappings: { ok: true, value: [] } },
+      ]) }),
+      errors: [{ severity: 'warning', message: /^could not determine the open descriptors of PID 900, 901: \/proc\/900\/fd: permission denied; \/proc\/901\/fd: permission denied; not checked: / }],
     },
     {
       name: 'bind sources and the checkpoint directory: warnings',

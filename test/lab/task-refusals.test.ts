@@ -16,8 +16,6 @@ import { ctcr } from '../helpers/cli.js';
 import { lxcTool, startContainer, type LabContainer } from '../../src/lab/index.js';
 
 const RULES = ['traced-process', 'session-outside', 'stopped-process'];
-/** Until the process gatherer (helper B) fills ProcessFacts.state/tracerPid/nsSid, the doctor half cannot pass. */
-const WAITING_FOR_FACTS = process.env.CTCR_TASK_FACTS === '1' ? undefined : 'the doctor half needs the process gatherer (state, tracerPid, nsSid); the raw-CRIU half runs and must pass';
 
 /** The container with lxc.tty.max = 0, started. */
 async function prepared(c: LabContainer): Promise<void> {
@@ -124,7 +122,7 @@ labTest('task refusals: a stopped task hangs the raw dump; the doctor refuses it
     assert.equal(d.verdict, 'NOT READY');
     assert.deepEqual(d.rules, ['stopped-process']);
   }, { start: false });
-}, { todo: WAITING_FOR_FACTS });
+});
 
 labTest('task refusals: a traced task fails the raw dump after the timeout (traced-process)', async (t) => {
   await withContainer(t, async (c) => {
@@ -146,7 +144,7 @@ labTest('task refusals: a traced task fails the raw dump after the timeout (trac
     assert.equal(d.verdict, 'NOT READY');
     assert.deepEqual(d.rules, ['traced-process']);
   }, { start: false });
-}, { timeout: 5 * 60_000, todo: WAITING_FOR_FACTS });
+}, { timeout: 5 * 60_000 });
 
 labTest('task refusals: a daemon of an lxc-attach without a terminal fails the raw dump (session-outside)', async (t) => {
   await withContainer(t, async (c) => {
@@ -162,7 +160,7 @@ labTest('task refusals: a daemon of an lxc-attach without a terminal fails the r
     assert.equal(d.verdict, 'NOT READY');
     assert.deepEqual(d.rules, ['session-outside']);
   }, { start: false });
-}, { timeout: 5 * 60_000, todo: WAITING_FOR_FACTS });
+}, { timeout: 5 * 60_000 });
 
 labTest('task refusals: the same daemon with a session of its own gets none of these rules and dumps', async (t) => {
   await withContainer(t, async (c) => {

@@ -1,11 +1,12 @@
-/** A task holds a file from a mount CRIU does not dump (outside the container's mount namespace). Recognised in CRIU and lxc-checkpoint logs (ctcr explain); no fact shows it before the run. */
+/** A task holds a file from a mount CRIU does not dump (outside the container's mount namespace). The doctor finds it in the container's tasks (src/live/refusals.ts); ctcr explain recognises it in CRIU's log. */
 import { defineRule } from '../src/rule.js';
+import { externalFileReports } from '../src/live/refusals.js';
 
 export default defineRule({
   id: 'external-file',
   severity: 'error',
   summary: 'A task holds a file from a mount CRIU does not dump (outside the container\'s mount namespace).',
-  scope: 'log',
+  scope: 'live',
   docs: {
     why: 'CRIU records each open file by its mount; a file opened on a mount that is not in the dumped mount namespace (a host fd passed in by lxc-attach, a pts of the host) cannot be found: "Can\'t lookup mount=N for fd=M".',
     fix: 'Close the descriptor (restart the process from inside the container, without host fds), or declare the file external (--external file[mnt_id:inode]) and pass it back with --inherit-fd on restore.',
@@ -22,4 +23,5 @@ export default defineRule({
       ],
     },
   ],
+  check: externalFileReports,
 });

@@ -1,11 +1,12 @@
-/** A unix socket of the container is connected to a peer outside it. Recognised in CRIU and lxc-checkpoint logs (ctcr explain); no fact shows it before the run. */
+/** A unix socket of the container is connected to a peer outside it. The doctor finds it in the container's tasks (src/live/refusals.ts); ctcr explain recognises it in CRIU's log. */
 import { defineRule } from '../src/rule.js';
+import { externalUnixSocketReports } from '../src/live/refusals.js';
 
 export default defineRule({
   id: 'external-unix-socket',
   severity: 'error',
   summary: 'A unix socket of the container is connected to a peer outside it.',
-  scope: 'log',
+  scope: 'live',
   docs: {
     why: 'CRIU dumps both ends of a unix socket pair; when the peer is held by no dumped task (a host daemon, a socket passed in by lxc-attach), it refuses: "Unix socket ... is external" unless --ext-unix-sk is given.',
     fix: 'Close the connection (restart the process from inside the container), or pass --external unix[INODE] (old: --ext-unix-sk) on dump and restore when the peer will exist on the target.',
@@ -23,4 +24,5 @@ export default defineRule({
       ],
     },
   ],
+  check: externalUnixSocketReports,
 });

@@ -28,9 +28,10 @@ const HOST_FACTS: Record<string, FactSpec> = {
 
 const CONTAINER_FACTS: Record<string, FactSpec> = {
   mountinfo: { label: "the container init's mounts", rules: ['unsupported-filesystem', 'criu-helper-missing'], severity: 'error' },
-  processes: { label: "the container's processes", rules: ['udevd-running'], severity: 'error' },
+  processes: { label: "the container's processes", rules: ['udevd-running', 'traced-process', 'stopped-process', 'session-outside', 'pidfd-outside-tree'], severity: 'error' },
   sockets: { label: "the container's sockets", rules: ['netlink-pending-data', 'tcp-established', 'criu-kernel-mismatch'], severity: 'error' },
   bindSources: { label: 'the host paths its bind mounts name', rules: ['bind-mount-restore'], severity: 'warning' },
+  mustBeEmpty: { label: "what is in the container's mqueue and pstore mounts", rules: ['unsupported-filesystem'], severity: 'error' },
   locks: { label: "the file locks its tasks hold (/proc/locks)", rules: ['the rules on file locks'], severity: 'warning' },
   unixPeers: { label: "the peers of its unix sockets", rules: ['the rules on external unix sockets'], severity: 'warning' },
 };

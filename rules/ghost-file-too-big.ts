@@ -1,11 +1,12 @@
-/** A task holds a deleted file larger than the ghost-file limit. Recognised in CRIU and lxc-checkpoint logs (ctcr explain); no fact shows it before the run. */
+/** A task holds a deleted file larger than the ghost-file limit. The doctor finds it in the container's tasks (src/live/refusals.ts); ctcr explain recognises it in CRIU's log. */
 import { defineRule } from '../src/rule.js';
+import { ghostFileReports } from '../src/live/refusals.js';
 
 export default defineRule({
   id: 'ghost-file-too-big',
   severity: 'error',
   summary: 'A task holds a deleted file larger than the ghost-file limit.',
-  scope: 'log',
+  scope: 'live',
   docs: {
     why: 'CRIU copies the content of open deleted files into the images, up to --ghost-limit (1 MiB by default; lxc-checkpoint does not raise it): "Can\'t dump ghost file X of N size, increase limit".',
     fix: 'Close the deleted file (restart the process), or raise the limit with ghost-limit in a CRIU config file.',
@@ -26,4 +27,5 @@ export default defineRule({
       ],
     },
   ],
+  check: ghostFileReports,
 });

@@ -1,11 +1,12 @@
-/** A task holds an io_uring instance, which CRIU cannot dump. Recognised in CRIU and lxc-checkpoint logs (ctcr explain); no fact shows it before the run. */
+/** A task holds an io_uring instance, which CRIU cannot dump. The doctor finds it in the container's tasks (src/live/refusals.ts); ctcr explain recognises it in CRIU's log. */
 import { defineRule } from '../src/rule.js';
+import { ioUringReports } from '../src/live/refusals.js';
 
 export default defineRule({
   id: 'io-uring',
   severity: 'error',
   summary: 'A task holds an io_uring instance, which CRIU cannot dump.',
-  scope: 'log',
+  scope: 'live',
   docs: {
     why: 'CRIU has no support for io_uring descriptors: the dump fails on "anon_inode:[io_uring]".',
     fix: 'Stop the process using io_uring (or configure it without io_uring: e.g. liburing-using servers often have a switch) before the dump.',
@@ -19,4 +20,5 @@ export default defineRule({
       ],
     },
   ],
+  check: ioUringReports,
 });

@@ -1,11 +1,12 @@
-/** A task of the container has a namespace of a kind CRIU cannot dump nested. Recognised in CRIU and lxc-checkpoint logs (ctcr explain); no fact shows it before the run. */
+/** A task of the container has a namespace of a kind CRIU cannot dump nested. The doctor finds it in the container's tasks (src/live/refusals.ts); ctcr explain recognises it in CRIU's log. */
 import { defineRule } from '../src/rule.js';
+import { nestedNamespaceReports } from '../src/live/refusals.js';
 
 export default defineRule({
   id: 'nested-namespace',
   severity: 'error',
   summary: 'A task of the container has a namespace of a kind CRIU cannot dump nested.',
-  scope: 'log',
+  scope: 'live',
   docs: {
     why: 'CRIU dumps nested mount and network namespaces, but a task with its own uts, ipc, user, pid, cgroup or time namespace inside the container fails the dump: "Can\'t dump nested uts namespace for N".',
     fix: 'Stop that process, or disable what creates the namespace (systemd units with ProtectHostname=, PrivateUsers=, nested containers).',
@@ -23,4 +24,5 @@ export default defineRule({
       ],
     },
   ],
+  check: nestedNamespaceReports,
 });

@@ -1,11 +1,12 @@
-/** A task holds a kind of descriptor CRIU cannot dump. Recognised in CRIU and lxc-checkpoint logs (ctcr explain); no fact shows it before the run. */
+/** A task holds a kind of descriptor CRIU cannot dump. The doctor finds it in the container's tasks (src/live/refusals.ts); ctcr explain recognises it in CRIU's log. */
 import { defineRule } from '../src/rule.js';
+import { unsupportedFileReports } from '../src/live/refusals.js';
 
 export default defineRule({
   id: 'unsupported-file',
   severity: 'error',
   summary: 'A task holds a kind of descriptor CRIU cannot dump.',
-  scope: 'log',
+  scope: 'live',
   docs: {
     why: 'CRIU refuses descriptors it has no dumper for: "Can\'t dump file N of that type" (userfaultfd, perf_event, some anon inodes, bpf objects on older CRIU).',
     fix: 'Stop or restart the process holding it (the finding names process and fd).',
@@ -19,4 +20,5 @@ export default defineRule({
       ],
     },
   ],
+  check: unsupportedFileReports,
 });

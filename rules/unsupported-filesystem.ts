@@ -7,7 +7,7 @@ import type { Fix, MountSpec, Report, Snapshot, VersionNumber } from '../src/typ
 import { CRIU_FSTYPES, LXC_ENABLED_FS, NEWEST_KNOWN_CRIU, fsSupport, fsWorkarounds, mountCookie, usualFstypeAt } from '../src/criu/filesystems.js';
 import { formatVersion } from '../src/criu/version.js';
 import { commentOutEntry, commentOutLine, documentOf, lineSpan } from '../src/config/line-edits.js';
-import { declaredMountpoint, liveUnsupportedMounts } from '../src/live/mounts.js';
+import { declaredMountpoint, liveMountEmpty, liveNonEmptyMounts, liveUnsupportedMounts } from '../src/live/mounts.js';
 import { criuVersionOf, isBindMount } from '../src/live/facts.js';
 import { loggedMounts, mountpointOf } from '../src/criu/log-helpers.js';
 
@@ -136,6 +136,8 @@ export default defineRule({
       const support = fsSupport(mount.fstype, version, { enableFs: LXC_ENABLED_FS });
       if (support.support === 'supported' || support.support === 'content-dumped') continue;
       if (support.support === 'must-be-empty') {
+        // Settled live where the doctor looked: empty is no problem, non-empty is liveNonEmptyMounts' error.
+        if (liveMountEmpty(snapshot, mountpoint) !== undefined) continue;
         reports.push({
           severity: 'warning',
           message:
@@ -168,7 +170,7 @@ export default defineRule({
       });
     }
     // ctcr doctor: mounts of the running container that its config does not declare (src/live/mounts.ts).
-    reports.push(...liveUnsupportedMounts(snapshot));
+    reports.push(...liveUnsupportedMounts(snapshot), ...liveNonEmptyMounts(snapshot));
     return reports;
   },
 });

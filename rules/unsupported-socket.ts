@@ -1,12 +1,13 @@
-/** A task holds a socket of a family or state CRIU cannot dump. Recognised in CRIU and lxc-checkpoint logs (ctcr explain); no fact shows it before the run. */
+/** A task holds a socket of a family or state CRIU cannot dump. The doctor finds it in the container's tasks (src/live/refusals.ts); ctcr explain recognises it in CRIU's log. */
 import { defineRule } from '../src/rule.js';
 import { UPGRADE } from '../src/criu/log-helpers.js';
+import { unsupportedSocketReports } from '../src/live/refusals.js';
 
 export default defineRule({
   id: 'unsupported-socket',
   severity: 'error',
   summary: 'A task holds a socket of a family or state CRIU cannot dump.',
-  scope: 'log',
+  scope: 'live',
   docs: {
     why: 'CRIU dumps unix, inet (TCP, UDP, raw with limits), netlink and packet sockets; other families (SCTP, AF_ALG, vsock, bluetooth...) or states fail: "sk unsupported", "Unknown socket family".',
     fix: 'Stop the process holding the socket before the dump.',
@@ -39,4 +40,5 @@ export default defineRule({
       ],
     },
   ],
+  check: unsupportedSocketReports,
 });

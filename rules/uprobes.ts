@@ -1,11 +1,12 @@
-/** A task has uprobes set, which CRIU refuses by default. Recognised in CRIU and lxc-checkpoint logs (ctcr explain); no fact shows it before the run. */
+/** A task has uprobes set, which CRIU refuses by default. The doctor finds it in the container's tasks (src/live/refusals.ts); ctcr explain recognises it in CRIU's log. */
 import { defineRule } from '../src/rule.js';
+import { uprobesReports } from '../src/live/refusals.js';
 
 export default defineRule({
   id: 'uprobes',
   severity: 'error',
   summary: 'A task has uprobes set, which CRIU refuses by default.',
-  scope: 'log',
+  scope: 'live',
   docs: {
     why: 'A uprobe vma in a task (from perf/bpftrace/systemtap tracing) fails the dump unless --allow-uprobes.',
     fix: 'Stop the tracing before the dump, or pass --allow-uprobes.',
@@ -19,4 +20,5 @@ export default defineRule({
       ],
     },
   ],
+  check: uprobesReports,
 });

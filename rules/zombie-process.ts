@@ -1,22 +1,34 @@
-/** A zombie blocks the dump. Recognised in CRIU and lxc-checkpoint logs (ctcr explain); no fact shows it before the run. */
+/** A zombie blocks the dump. The doctor finds it in the container's tasks (src/live/refusals.ts); ctcr explain recognises it in CRIU's log. */
 import { defineRule } from '../src/rule.js';
+import { zombieWithThreadsReports } from '../src/live/refusals.js';
 
 export default defineRule({
   id: 'zombie-process',
   severity: 'error',
   summary: 'A zombie blocks the dump.',
-  scope: 'log',
+  scope: 'live',
   docs: {
     why: 'CRIU dumps ordinary zombies, but a zombie met while seizing a live task, or one with threads, fails: "zombie N found while seizing", "Zombies with threads are not supported".',
     fix: 'Have its parent reap it (or restart the parent) before the dump.',
   },
   logSignatures: [
     {
-      pattern: /zombie \d+ \(comm .*\) found while seizing|Zombies with threads are not supported/,
-      explain: () => ({ message: 'a zombie process in the container blocks the dump', fix: 'Have its parent reap it (or restart the parent) before the dump.' }),
+      pattern: /zombie (\d+) \(comm .*\) found while seizing|Zombies with threads are not supported/,
+      explain(m, { log }) {
+        // compel could not interrupt that task first: another tracer holds it, and CRIU reads the failed seize as a zombie.
+        if (m[1] && log.lines.some((l) => new RegExp(`Unable to interrupt task: ${m[1]}\\b`).test(l.message))) {
+          return {
+            ruleId: 'traced-process',
+            message: `task ${m[1]} is traced by another process (a debugger, strace), so CRIU cannot seize it; the "zombie" in the message is how the failed seize reads`,
+            fix: 'Detach the tracer (end strace/gdb) or stop that process before the dump.',
+          };
+        }
+        return { message: 'a zombie process in the container blocks the dump', fix: 'Have its parent reap it (or restart the parent) before the dump.' };
+      },
       samples: [
         { line: 'zombie 77 (comm sh) found while seizing', source: 'criu v4.2 criu/seize.c:335 (the message it prints, with this run\'s values)' },
       ],
     },
   ],
+  check: zombieWithThreadsReports,
 });

@@ -402,6 +402,11 @@ export interface ContainerFacts {
   sockets: Gathered<SocketFacts[]>;
   /** The host paths its bind lxc.mount.entry lines name (the doctor gathers them from the config). */
   bindSources?: Gathered<BindSourceFacts[]>;
+  /**
+   * What is in the container's pstore and mqueue mounts, which CRIU dumps only when empty ("mqueue isn't empty"):
+   * each such mount of the init's mount table and the names in it, read through /proc/INIT/root (the doctor's probe).
+   */
+  mustBeEmpty?: Gathered<{ mountPoint: string; fstype: string; entries: string[] }[]>;
   /** /proc/locks lines held by the container's tasks (by PID). */
   locks?: Gathered<FileLockFacts[]>;
   /**

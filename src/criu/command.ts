@@ -317,6 +317,17 @@ export function buildCriuCommand(input: BuildInput): CriuCommand {
     if (connected.length) add(['--tcp-established'], 'facts', describeConnections(connected));
     const listening = listeningTcp(sockets);
     if (listening.length) add(['--skip-in-flight'], 'facts', `${plural(listening.length, 'listening TCP socket')} in the container: a connection not yet accepted at freeze time would fail the dump`);
+    // lxc-checkpoint always passes these two; a raw criu dump needs them as soon as the facts show their cause.
+    const tree = (container?.processes.ok ? container.processes.value : []).filter((p) => p.inTree !== false);
+    const treePids = new Set(tree.map((p) => p.pid));
+    const locks = (container?.locks?.ok ? container.locks.value : []).filter((l) => treePids.has(l.pid));
+    if (locks.length) {
+      add(['--file-locks'], 'facts', `${plural(locks.length, 'file lock')} held by the container's tasks (${[...new Set(locks.map((l) => l.kind))].join(', ')}): without it CRIU refuses ("Some file locks are hold by dumping tasks!")`);
+    }
+    const relinked = tree.flatMap((p) => (p.fds?.ok ? p.fds.value : []).filter((f) => f.kind === 'deleted' && (f.nlink ?? 0) > 0).map((f) => `${f.path ?? f.link} (PID ${p.pid})`));
+    if (relinked.length) {
+      add(['--link-remap'], 'facts', `${plural(relinked.length, 'open file')} unlinked but still linked elsewhere (${relinked.slice(0, 2).join(', ')}${relinked.length > 2 ? ', ...' : ''}): without it CRIU refuses ("Can't create link remap ... Use link-remap option.")`);
+    }
     // The default lock runs iptables-restore; without it, nftables (CRIU ≥ 3.16 built with libnftables) does the same job.
     if (tools && tools['iptables-restore'] === null && criuFacts?.features.network_lock_nftables === true) {
       add(['--network-lock', 'nftables'], 'facts', "iptables-restore is not on PATH (CRIU's default network lock runs it) and this CRIU can lock with nftables");

@@ -12,7 +12,7 @@ import { gatherStatic, type StaticTarget } from '../gather/static.js';
 import { gatherHost } from '../gather/host.js';
 import { gatherContainer, listContainers, ProcScan } from '../gather/container.js';
 import { gatherCheckpointDir } from '../gather/checkpoint-dir.js';
-import { gatherBindSources, gatherCriuConfig } from '../gather/doctor-probes.js';
+import { gatherBindSources, gatherCriuConfig, gatherMustBeEmpty } from '../gather/doctor-probes.js';
 import { describeError } from '../gather/exec.js';
 import { InputError } from '../errors.js';
 import { HOST_FILE } from '../live/facts.js';
@@ -89,7 +89,8 @@ async function inspectContainer(name: string, opts: InspectOptions & { files: Fi
     host,
     dir,
   ]);
-  const facts: ContainerFacts = { ...container, bindSources };
+  const mustBeEmpty = await gatherMustBeEmpty(container, opts.timeoutMs);
+  const facts: ContainerFacts = { ...container, bindSources, ...(mustBeEmpty ? { mustBeEmpty } : {}) };
   return { snapshot: { ...snapshot, host: hostValue, container: facts, ...(checkpointDir ? { checkpointDir } : {}) } };
 }
 

@@ -526,6 +526,12 @@ function readWhole(p: string): Promise<string> {
   });
 }
 
+/** The name of a mapping in /proc/PID/map_files: its bounds without the leading zeros maps prints (`00400000` is `400000`). */
+export function mapFilesName(start: string, end: string): string {
+  const bare = (hex: string) => hex.replace(/^0+(?=[0-9a-f])/, '');
+  return `${bare(start)}-${bare(end)}`;
+}
+
 /** The mappings of deleted files; null when the process is gone. */
 async function readMappings(pid: number): Promise<Gathered<MappingFacts[]> | null> {
   let text: string;
@@ -547,7 +553,7 @@ async function readMappings(pid: number): Promise<Gathered<MappingFacts[]> | nul
     if (!special && !(e.deleted && e.path.startsWith('/'))) continue;
     const m: MappingFacts = { start: e.start, end: e.end, perms: e.perms, path: e.path, deleted: e.deleted, inode: e.inode };
     try {
-      m.size = statSync(`/proc/${pid}/map_files/${e.start}-${e.end}`).size;
+      m.size = statSync(`/proc/${pid}/map_files/${mapFilesName(e.start, e.end)}`).size;
     } catch {
       /* map_files needs CAP_SYS_ADMIN; the size stays unknown */
     }

@@ -5,10 +5,10 @@
  * follow a symlink there), and CRIU's own config files (an option such as
  * `network-lock nftables` there changes what a dump needs). Neither throws.
  */
-import { lstat, readFile, realpath } from 'node:fs/promises';
+import { lstat, readdir, readFile, realpath } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { BindSourceFacts, Gathered, MountSpec } from '../types.js';
+import type { BindSourceFacts, ContainerFacts, Gathered, MountSpec } from '../types.js';
 import { parseCriuConfig } from '../criu/config-file.js';
 import { settle } from './exec.js';
 import { isBindMount } from '../live/facts.js';
@@ -68,4 +68,21 @@ export function gatherCriuConfig(env: NodeJS.ProcessEnv, timeoutMs: number, file
     });
     return { files: found, argv };
   });
+}
+
+/** Filesystems CRIU dumps only when they are empty (criu/filesystems.c dump_empty_fs). */
+export const MUST_BE_EMPTY_FS = new Set(['mqueue', 'pstore']);
+
+/**
+ * The names in each mqueue and pstore mount of the running container (through /proc/INIT/root), so that the
+ * doctor can say whether the dump would find them empty. Undefined when the container is not running or its
+ * mount table is unknown; an unreadable directory is a failed fact.
+ */
+export function gatherMustBeEmpty(container: Pick<ContainerFacts, 'initPid' | 'mountinfo'>, timeoutMs: number, procRoot = '/proc'): Promise<ContainerFacts['mustBeEmpty']> | undefined {
+  const { initPid } = container;
+  const mounts = container.mountinfo.ok ? container.mountinfo.value.filter((m) => MUST_BE_EMPTY_FS.has(m.fstype)) : undefined;
+  if (!initPid || !mounts) return undefined;
+  return settle('mqueue and pstore contents', timeoutMs, () =>
+    Promise.all(mounts.map(async (m) => ({ mountPoint: m.mountPoint, fstype: m.fstype, entries: (await readdir(path.join(procRoot, String(initPid), 'root', m.mountPoint))).sort() }))),
+  );
 }

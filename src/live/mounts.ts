@@ -44,3 +44,31 @@ export function liveUnsupportedMounts(snapshot: Snapshot): Report[] {
   }
   return reports;
 }
+
+/**
+ * The container's mqueue and pstore mounts that are not empty (the doctor's probe read them): CRIU dumps those
+ * filesystems only empty and fails with "mqueue isn't empty" (criu/filesystems.c). One report per mount.
+ */
+export function liveNonEmptyMounts(snapshot: Snapshot): Report[] {
+  const c = snapshot.container;
+  if (!c || !isRunning(c) || !dumpSide(snapshot)) return [];
+  const reports: Report[] = [];
+  for (const m of known(c.mustBeEmpty) ?? []) {
+    if (!m.entries.length) continue;
+    const shown = m.entries.slice(0, 3).join(', ') + (m.entries.length > 3 ? ', ...' : '');
+    const what = m.fstype === 'mqueue' ? `${m.entries.length} POSIX message queue${m.entries.length === 1 ? '' : 's'}` : `${m.entries.length} record${m.entries.length === 1 ? '' : 's'}`;
+    reports.push({
+      message:
+        `${m.fstype} at ${m.mountPoint} holds ${what} (${shown}): CRIU dumps ${m.fstype} only when it is empty, the dump fails ("${m.fstype} isn't empty"). ` +
+        (m.fstype === 'mqueue' ? `Remove the queues (rm ${m.mountPoint}/NAME, or mq_unlink) or stop what creates them before the checkpoint` : `Empty ${m.mountPoint} before the checkpoint`),
+      location: containerLocation(c),
+    });
+  }
+  return reports;
+}
+
+/** Whether the live probe found the mount at `mountPoint` empty (true), not empty (false), or does not know (undefined). */
+export function liveMountEmpty(snapshot: Snapshot, mountPoint: string): boolean | undefined {
+  const m = (known(snapshot.container?.mustBeEmpty) ?? []).find((x) => x.mountPoint === mountPoint);
+  return m ? m.entries.length === 0 : undefined;
+}

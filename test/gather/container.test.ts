@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -165,5 +165,37 @@ describe('containers without LXC running them', () => {
   test('findContainerInit falls back to the monitor process when lxc-info is not there', async () => {
     const found = await findContainerInit('nosuch', '/nonexistent-lxcpath', { timeoutMs: 2000, env: { PATH: '/nonexistent' } });
     assert.deepEqual(found, { state: 'STOPPED', initPid: null, source: 'monitor', note: 'lxc-info is not on PATH', monitorPid: null });
+  });
+});
+
+describe('mapping sizes through /proc/PID/map_files', () => {
+  test('the map_files name drops the leading zeros that maps prints', async () => {
+    const { mapFilesName } = await import('../../src/gather/container.js');
+    assert.equal(mapFilesName('00400000', '00401000'), '400000-401000');
+    assert.equal(mapFilesName('7f1c2a000000', '7f1c2a021000'), '7f1c2a000000-7f1c2a021000');
+    assert.equal(mapFilesName('00000000', '00001000'), '0-1000');
+  });
+
+  test('a deleted executable still running: its mappings carry the file size', { skip: process.geteuid?.() !== 0 ? 'map_files needs root' : false }, async (t) => {
+    // As a package upgrade leaves it: the binary replaced (here: removed) while it runs. CRIU then copies it as a ghost file.
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'ctcr-maps-'));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    const exe = path.join(dir, 'sleep');
+    // busybox-static (the lab installs it) is not position-independent: mapped at 00400000, the case maps pads with zeros.
+    const original = (await findOnPath('busybox')) ?? (await findOnPath('sleep')) ?? '/bin/sleep';
+    writeFileSync(exe, readFileSync(original));
+    chmodSync(exe, 0o755);
+    const child = spawn(exe, ['30'], { stdio: 'ignore' });
+    t.after(() => child.kill('SIGKILL'));
+    await new Promise((r) => setTimeout(r, 200));
+    rmSync(exe);
+    const facts = await gatherProcessTree(child.pid!, { timeoutMs: 5000 });
+    assert.ok(facts.processes.ok);
+    const p = facts.processes.value.find((x) => x.pid === child.pid)!;
+    assert.ok(p.mappings?.ok);
+    const deleted = p.mappings.value.filter((m) => m.deleted && m.path === exe);
+    assert.ok(deleted.length > 0, `no deleted mapping of ${exe} in ${JSON.stringify(p.mappings.value)}`);
+    const size = readFileSync(original).length;
+    assert.ok(deleted.every((m) => m.size === size), `sizes ${deleted.map((m) => m.size).join(', ')}, expected ${size}`);
   });
 });

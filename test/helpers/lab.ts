@@ -30,9 +30,9 @@ export function labSkipReason(): string | undefined {
 export function labTest(
   name: string,
   fn: (t: TestContext, lab: LabInfo) => Promise<void>,
-  opts: { timeout?: number } = {},
+  opts: { timeout?: number; todo?: string } = {},
 ): Promise<void> {
-  return test(name, { timeout: opts.timeout ?? 10 * 60_000 }, async (t) => {
+  return test(name, { timeout: opts.timeout ?? 10 * 60_000, ...(opts.todo ? { todo: opts.todo } : {}) }, async (t) => {
     const reason = labSkipReason();
     if (reason) {
       process.stderr.write(`# SKIP lab test "${name}": ${reason}\n`);

@@ -280,3 +280,29 @@ test('the keeper reports criu’s exit status on a line of its own', () => {
   assert.equal(keeperExitCode('noise\nctcr-criu-exit 1\n'), 1);
   assert.equal(keeperExitCode('nothing'), undefined);
 });
+
+test('criu engine, dump: file locks and unlinked-but-linked files of the tree call for --file-locks and --link-remap (lxc-checkpoint passes both itself)', () => {
+  const plain = build({ engine: 'criu' });
+  assert.ok(!plain.args.includes('--file-locks') && !plain.args.includes('--link-remap'), 'not without their cause');
+  const f = running();
+  const c = f.snapshot.container!;
+  assert.ok(c.processes.ok);
+  const holder = c.processes.value.find((p) => p.inTree !== false)!;
+  // As /proc/locks prints a flock(1) lock: "1: FLOCK  ADVISORY  WRITE 1234 fe:00:1489486 0 EOF".
+  c.locks = { ok: true, value: [{ id: 1, kind: 'FLOCK', mode: 'ADVISORY', type: 'WRITE', pid: holder.pid, device: 'fe:00:1489486', inode: 1489486, start: '0', end: 'EOF' }] };
+  holder.fds = { ok: true, value: [{ fd: 3, link: '/root/a (deleted)', kind: 'deleted', path: '/root/a', nlink: 1, size: 3 << 20 }] };
+  const k = build({ engine: 'criu', fixture: f });
+  assert.ok(k.args.includes('--file-locks'));
+  assert.ok(k.args.includes('--link-remap'));
+  assert.match(k.options.find((o) => o.words[0] === '--file-locks')!.why, /1 file lock held by the container's tasks \(FLOCK\)/);
+  assert.match(k.options.find((o) => o.words[0] === '--link-remap')!.why, /\/root\/a \(PID \d+\)/);
+  // a lock of a task outside the tree, a ghost file (nlink 0): neither
+  c.locks = { ok: true, value: [{ id: 1, kind: 'POSIX', mode: 'ADVISORY', type: 'WRITE', pid: 999999, device: 'fe:00:1', inode: 1, start: '0', end: 'EOF' }] };
+  holder.fds = { ok: true, value: [{ fd: 3, link: '/root/b (deleted)', kind: 'deleted', path: '/root/b', nlink: 0, size: 10 }] };
+  const n = build({ engine: 'criu', fixture: f });
+  assert.ok(!n.args.includes('--file-locks') && !n.args.includes('--link-remap'));
+  // lxc-checkpoint passes both itself: nothing is added to its config file
+  c.locks = { ok: true, value: [{ id: 1, kind: 'FLOCK', mode: 'ADVISORY', type: 'WRITE', pid: holder.pid, device: 'fe:00:1', inode: 1, start: '0', end: 'EOF' }] };
+  const l = build({ engine: 'lxc', fixture: f });
+  assert.ok(!(l.configFile ? parseCriuConfig(l.configFile) : []).includes('--file-locks'));
+});

@@ -108,12 +108,20 @@ function withBase(lint: LintFunction, base: ReadonlyMap<string, string>): LintFu
 }
 
 function rootfsOf(plan: FixPlan): Pick<SubjectOutcome, 'rootfsOps' | 'rootfsRefused'> {
-  // The plan only takes rootfs operations when the rootfs is a directory (see plan.ts: refused).
-  const location = plan.final.rootfs?.location ?? '';
-  return {
-    rootfsOps: plan.rootfsOps.map((op) => ({ rootDir: location, op })),
-    rootfsRefused: plan.refused.flatMap((r) => r.rootfsOps.map((op) => ({ op, reason: r.reason }))),
-  };
+  // Each operation is bound to the rootfs directory of the pass that planned it, and done only if the last
+  // pass still sees that same directory: a later pass with another rootfs or none (a legacy block-device or
+  // dataset rootfs read differently once a key was renamed) must not make it act on another root, or on ''.
+  const rootOf = (op: FixPlan['rootfsOps'][number]) =>
+    plan.applied.find((a) => a.rootDir !== undefined && a.rootfsOps.some((o) => o.op === op.op && o.from === op.from && o.to === op.to))?.rootDir;
+  const final = plan.final.rootfs?.kind === 'dir' ? plan.final.rootfs.location : undefined;
+  const rootfsOps: SubjectOutcome['rootfsOps'] = [];
+  const rootfsRefused: SubjectOutcome['rootfsRefused'] = plan.refused.flatMap((r) => r.rootfsOps.map((op) => ({ op, reason: r.reason })));
+  for (const op of plan.rootfsOps) {
+    const rootDir = rootOf(op);
+    if (rootDir && path.isAbsolute(rootDir) && rootDir === final) rootfsOps.push({ rootDir, op });
+    else rootfsRefused.push({ op, reason: `the rootfs it was planned on (${rootDir ?? 'none'}) is not the container's rootfs after the fixes${final ? ` (${final})` : ' (none is readable)'}: not done` });
+  }
+  return { rootfsOps, rootfsRefused };
 }
 
 /** Plans every subject in order; a file shared by several (an included common config) carries each one's changes to the next. */

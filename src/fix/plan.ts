@@ -43,6 +43,8 @@ export interface AppliedFix {
   location: Location;
   files: string[];
   rootfsOps: RootfsOperation[];
+  /** The rootfs directory the pass that planned its rootfs operations saw: they are bound to it (issue 14.1). */
+  rootDir?: string;
   /** 1-based pass number. */
   pass: number;
 }
@@ -200,6 +202,7 @@ export async function planFixes(lint: LintFunction, selection: FixSelection, lab
         location: c.finding.location,
         files: [...new Set(c.fix.edits.map((e) => e.file))],
         rootfsOps: c.fix.rootfsOps ?? [],
+        ...(c.fix.rootfsOps?.length && pass.rootfs?.kind === 'dir' ? { rootDir: pass.rootfs.location } : {}),
         pass: passes,
       });
     }

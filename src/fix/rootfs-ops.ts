@@ -58,6 +58,10 @@ async function exists(p: string): Promise<boolean> {
 /** Host paths of an operation's source and destination (both in the same folder). */
 export async function resolveOp(rootDir: string, op: RootfsOperation): Promise<{ from: string; to: string }> {
   if (op.op !== 'rename') throw new RootfsOpError(rootDir, op, `unknown operation '${String(op.op)}'`);
+  // Never against an empty or relative root (that would be the working directory) or a root that is gone or a link.
+  if (!path.isAbsolute(rootDir) || path.resolve(rootDir) === '/') throw new RootfsOpError(rootDir, op, 'the rootfs is not an absolute path below /');
+  const root = await lstat(rootDir).catch(() => null);
+  if (!root?.isDirectory()) throw new RootfsOpError(rootDir, op, 'the rootfs is not a directory (any more)');
   const from = await locate(rootDir, op.from, op);
   const to = await locate(rootDir, op.to, op);
   if (from.hostDir !== to.hostDir) throw new RootfsOpError(rootDir, op, 'a rename stays in one folder; these are in two');

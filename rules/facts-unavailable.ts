@@ -61,7 +61,7 @@ export default defineRule({
       'process that exits while being read) must not end the run or pass silently: each becomes this finding, naming the fact, the reason ' +
       'and the rules that therefore could not judge. It is an error for the facts without which no prediction holds (CRIU, the kernel, the ' +
       "running container's processes, sockets and mounts), a warning for the others.",
-    fix: 'Read the reason: usually run as root, raise --timeout, or install the program named; then run the doctor again.',
+    fix: 'Read the reason: usually run as root, raise --probe-timeout, or install the program named; then run the doctor again.',
   },
   check(snapshot) {
     const reports: Report[] = [];

@@ -22,7 +22,7 @@ interface DoctorArgs extends ReportArgs, FixFlags {
   lxcpath?: string;
   'checkpoint-dir'?: string;
   restore?: boolean;
-  timeout: number;
+  'probe-timeout': number;
   fix?: boolean;
   'fix-dry-run'?: boolean;
 }
@@ -62,7 +62,7 @@ export function doctorCommand(setExit: (code: number) => void): CommandModule<ob
             .option('lxcpath', { alias: 'P', type: 'string', describe: "Where the containers live (default: LXC's, lxc.lxcpath of /etc/lxc/lxc.conf, else /var/lib/lxc)", group: 'Inputs:' })
             .option('checkpoint-dir', { alias: 'D', type: 'string', describe: 'Also check this checkpoint directory: free for a dump, or (with --restore) restorable here', group: 'Inputs:' })
             .option('restore', { alias: 'r', type: 'boolean', describe: 'Check a restore from --checkpoint-dir (the container must be stopped) instead of a dump', group: 'Inputs:' })
-            .option('timeout', { type: 'number', default: 10_000, describe: 'Limit for each probe, ms (a probe that hits it becomes a facts-unavailable finding)', group: 'Inputs:' })
+            .option('probe-timeout', { type: 'number', default: 10_000, describe: 'Limit for each probe, ms (a probe that hits it becomes a facts-unavailable finding); the same option as ctcr checkpoint\'s', group: 'Inputs:' })
             .option('fix', { type: 'boolean', describe: 'Apply the fixes to the containers\' configs (as ctcr fix does); restart them to take effect', group: 'Fixing:' })
             .option('fix-dry-run', { type: 'boolean', describe: 'Same as --fix --dry-run', group: 'Fixing:' })
             .example('$0 doctor', 'the host and every container in the lxcpath')
@@ -75,13 +75,13 @@ export function doctorCommand(setExit: (code: number) => void): CommandModule<ob
       const names = [...args.names, ...(args.name ?? [])];
       if (args.restore && !args['checkpoint-dir']) throw new InputError('--restore checks a restore from a checkpoint directory: name it with -D DIR');
       if (args['checkpoint-dir'] !== undefined && names.length !== 1) throw new InputError('-D names the checkpoint directory of one container: name exactly one');
-      if (!(args.timeout > 0)) throw new InputError(`--timeout ${args.timeout}: give a number of milliseconds above 0`);
+      if (!(args['probe-timeout'] > 0)) throw new InputError(`--probe-timeout ${args['probe-timeout']}: give a number of milliseconds above 0`);
       const fixing = Boolean(args.fix || args['fix-dry-run']);
       if (!fixing && (args['dry-run'] || args.suggestions || args.rule?.length)) throw new InputError('--dry-run, --suggestions and --rule choose what --fix does: add --fix');
 
       // The host probes start first: they take longest (criu check), and need neither the rules nor the settings.
       const { inspect, resolveLxcpath, startHostFacts } = await import('../engine/inspect.js');
-      const host = startHostFacts(process.env, args.timeout);
+      const host = startHostFacts(process.env, args['probe-timeout']);
       const lxcpath = args.lxcpath ? path.resolve(args.lxcpath) : await resolveLxcpath(process.env);
       const prepared = (async () => {
         const { rootfsPathsOf } = await import('../engine/lint.js');
@@ -95,7 +95,7 @@ export function doctorCommand(setExit: (code: number) => void): CommandModule<ob
         lxcpath,
         names: names.length ? names : undefined,
         env: process.env,
-        timeoutMs: args.timeout,
+        timeoutMs: args['probe-timeout'],
         checkpointDir: args['checkpoint-dir'] && path.resolve(args['checkpoint-dir']),
         purpose: args.restore ? 'restore' : 'doctor',
         files: prepared,
@@ -106,7 +106,7 @@ export function doctorCommand(setExit: (code: number) => void): CommandModule<ob
       for (const note of inspection.notes) say(note);
       for (const err of inspection.errors) process.stderr.write(`ctcr: ${err.format()}\n`);
 
-      const ctx: DoctorContext = { rules, levels, settings, timeoutMs: args.timeout };
+      const ctx: DoctorContext = { rules, levels, settings, timeoutMs: args['probe-timeout'] };
       if (fixing) {
         const dryRun = Boolean(args['dry-run'] || args['fix-dry-run']);
         // A dry run's stdout carries the diff alone (it pipes to patch); the verdicts then go to stderr.

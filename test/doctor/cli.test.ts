@@ -106,7 +106,7 @@ test('flag mistakes are input errors', async () => {
   for (const [args, pattern] of [
     [['doctor', '-P', lxcpath, '-D', '/tmp/x'], /-D names the checkpoint directory of one container/],
     [['doctor', 'bb', '-P', lxcpath, '--restore'], /--restore checks a restore from a checkpoint directory/],
-    [['doctor', 'bb', '-P', lxcpath, '--timeout', '0'], /--timeout 0/],
+    [['doctor', 'bb', '-P', lxcpath, '--probe-timeout', '0'], /--probe-timeout 0/],
     [['doctor', 'bb', '-P', lxcpath, '--suggestions'], /add --fix/],
   ] as const) {
     const r = await ctcr([...args], { env });

@@ -26,6 +26,20 @@ export default defineRule({
       'included file sets it, adds `lxc.apparmor.profile =` (empty: back to no profile) at the end of the config. Restart the container.',
     reference: 'lxc src/lxc/criu.c exec_criu (--lsm-profile); criu/lsm.c lsm_check_opts',
   },
+  logSignatures: [
+    {
+      pattern: /apparmor LSM specified but apparmor not supported by kernel/,
+      explain: () => ({
+        message: 'the restore asks for an AppArmor profile (lxc-checkpoint passes lxc.apparmor.profile as --lsm-profile) on a kernel without AppArmor',
+        fix: 'Remove lxc.apparmor.profile (and lxc.apparmor.allow_nesting) from the container config on this host; with plain criu use --lsm-profile none: or leave it out.',
+        criuOptions: ['--lsm-profile', 'none:'],
+      }),
+      samples: [
+        { line: '(00.000297) Error (criu/lsm.c:406): apparmor LSM specified but apparmor not supported by kernel', source: 'synthesized by ctcr (not a verbatim log): line formats from CRIU\'s log.c/mount.c as seen in issue logs; the sequence from the team\'s lab notes (LXC 5.0.2 busybox container on kernel 6.18); lxc.appa...' },
+        { line: '(00.041315) Error (criu/lsm.c:406): apparmor LSM specified but apparmor not supported by kernel', source: 'lab: apparmor-profile-restore-criu4.2.1-linux6.18.log (this project\'s lab)' },
+      ],
+    },
+  ],
   check(snapshot) {
     const config = snapshot.config;
     const apparmor = snapshot.container && known(snapshot.host?.apparmor);

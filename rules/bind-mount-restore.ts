@@ -42,6 +42,24 @@ export default defineRule({
       'from /etc/criu/default.conf as `mntns-compat-mode`, but it is refused on dump).',
     reference: 'criu/mount-v2.c __do_bind_mount_v2; lxc src/lxc/criu.c (--ext-mount-map for bind entries)',
   },
+  logSignatures: [
+    {
+      pattern: /Failed to move_mount from (\S+) to (.*?)(?::\s*([A-Z][^:]*))?$/,
+      explain(m) {
+        return {
+          message: `the mount-v2 restore engine could not bind ${m[1]} into the container${m[3] ? ` (${m[3]})` : ''}`,
+          fix:
+            'If the bind mount source is a symlink (merged /usr: /lib -> usr/lib), point the lxc.mount.entry at the real directory (/usr/lib). ' +
+            'Otherwise restore with --mntns-compat-mode (restore only; lxc-checkpoint has no switch for it, so put "mntns-compat-mode" in a file named by CRIU_CONFIG_FILE).',
+          criuOptions: ['--mntns-compat-mode'],
+        };
+      },
+      samples: [
+        { line: '(00.002660)      1: Error (criu/mount-v2.c:596): mnt-v2: Failed to move_mount from /lib to /tmp/.criu.mntns.Xq3MzB/mnt-0000000512: Invalid argument', source: 'synthesized by ctcr (not a verbatim log): line formats from CRIU\'s log.c/mount.c as seen in issue logs; the sequence from the team\'s lab notes (LXC 5.0.2 busybox container on kernel 6.18); ro bind ...' },
+        { line: '(00.076009)      1: Error (criu/mount-v2.c:324): mnt-v2: Failed to move_mount from /lib to /tmp/.criu.mntns.zsk1Rh/mnt-0000000074: Invalid argument', source: 'lab: mntv2-symlink-bind-restore-criu4.2.1-linux6.18.log (this project\'s lab)' },
+      ],
+    },
+  ],
   check(snapshot) {
     const config = snapshot.config;
     const sources = snapshot.container && known(snapshot.container.bindSources);

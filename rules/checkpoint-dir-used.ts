@@ -14,6 +14,16 @@ export default defineRule({
     fix: 'Dump into a new, empty directory (or move the old checkpoint away first).',
     reference: 'lxc src/lxc/criu.c __criu_dump',
   },
+  logSignatures: [
+    {
+      pattern: /please use a fresh directory for the dump directory/,
+      explain: () => ({ message: 'the checkpoint directory already holds a dump (inventory.img)', fix: 'Use an empty directory for -D, or remove the old images.' }),
+      samples: [
+        { line: 'lxc-checkpoint c1 20250611093012.123 ERROR    criu - criu.c:__criu_dump:1226 - please use a fresh directory for the dump directory', source: 'synthesized by ctcr (not a verbatim log): LXC log-file line format as in https://github.com/checkpoint-restore/criu/issues/670, message from lxc src/lxc/criu.c' },
+        { line: 'lxc-checkpoint: ctcrlab-exp6logs-26995: ../src/lxc/criu.c: __criu_dump: 1339 please use a fresh directory for the dump directory', source: 'lab: fresh-dir-lxc-checkpoint-stderr-lxc5.0.2.log (this project\'s lab)' },
+      ],
+    },
+  ],
   check(snapshot) {
     const dir = snapshot.checkpointDir;
     const c = snapshot.container;

@@ -24,6 +24,15 @@ export default defineRule({
     fix: 'Restore with the console the dump had: remove lxc.console.path = none (the suggestion comments it out), or dump again with lxc.console.path = none on both sides.',
     reference: 'lxc src/lxc/criu.c exec_criu (tty.info)',
   },
+  logSignatures: [
+    {
+      pattern: /lxc\.console\.path configured on source host but not target/,
+      explain: () => ({ message: 'the dump was taken with a console (tty.info in the images) and the target container has lxc.console.path = none', fix: 'Use the same lxc.console.path on both hosts (lxc.console.path = none on both is simplest).' }),
+      samples: [
+        { line: 'lxc-checkpoint: c1: criu.c: exec_criu: 551 lxc.console.path configured on source host but not target', source: 'synthesized by ctcr (not a verbatim log): lxc-checkpoint stderr format as in https://github.com/lxc/lxc/issues/3521, message from lxc src/lxc/criu.c' },
+      ],
+    },
+  ],
   check(snapshot) {
     const config = snapshot.config;
     const dir = snapshot.checkpointDir;

@@ -32,6 +32,20 @@ export default defineRule({
     fix: 'Install the program on the host (tar; iproute2 for ip), on the PATH lxc-checkpoint runs criu with, or set CR_IP_TOOL to an ip binary.',
     reference: 'criu/filesystems.c (tmpfs_dump: tar); criu/net.c run_ip_tool',
   },
+  logSignatures: [
+    {
+      pattern: /Can't (dump|restore) tmpfs content/,
+      explain(m) {
+        return {
+          message: `tar failed to ${m[1]} the content of a tmpfs mount`,
+          fix: "Make sure the 'tar' program is installed on the host (CRIU runs it for every tmpfs in the container); the lines above show tar's own error.",
+        };
+      },
+      samples: [
+        { line: 'Can\'t dump tmpfs content', source: 'criu v4.2 criu/filesystems.c:426 (the message it prints, with this run\'s values)' },
+      ],
+    },
+  ],
   check(snapshot) {
     const container = snapshot.container;
     const host = snapshot.host;

@@ -10,6 +10,7 @@ import { knownIncompatibilities, type Incompatibility } from '../src/criu/compat
 import { parseCriuCheckOutput } from '../src/criu/check.js';
 import { formatVersion } from '../src/criu/version.js';
 import { HOST_LOCATION, containerLocation, criuOf, describeProcess, hostOf, isRunning, known, processByPid } from '../src/live/facts.js';
+import { UPGRADE } from '../src/criu/log-helpers.js';
 
 const upgrade = (e: Incompatibility) => (e.fixedIn ? `CRIU ${e.fixedIn} fixes it` : 'no CRIU release fixes it yet');
 
@@ -106,6 +107,54 @@ export default defineRule({
     fix: 'Install the CRIU version the finding names (or newer). On Debian 12 the packaged 3.17.1 is too old for kernels from 6.13.',
     reference: 'https://github.com/checkpoint-restore/criu/issues/2532, https://github.com/checkpoint-restore/criu/issues/2705',
   },
+  logSignatures: [
+    {
+      pattern: /Can't get 1:(16|34)(?:\(\d+\))? opt: Operation not supported/,
+      explain: () => ({
+        message: 'kernel 6.16+ refuses SO_PASSCRED/SO_PASSSEC on inet, raw and packet sockets, and this CRIU still asks (criu#2705); criu check does not notice',
+        fix: 'Use CRIU 4.2 or newer.',
+      }),
+      samples: [
+        { line: 'time="2025-08-13T12:19:09-04:00" level=warning msg="784:(00.025051) Error (criu/sockets.c:640): sockets: Can\'t get 1:16 opt: Operation not supported"', source: 'synthesized by ctcr (not a verbatim log): podman\'s quoting of dump.log as in https://github.com/checkpoint-restore/criu/issues/2705' },
+        { line: '(00.005244) Error (criu/sockets.c:640): sockets: Can\'t get 1:16 opt: Operation not supported', source: 'synthesized by ctcr (not a verbatim log): line formats from CRIU\'s log.c/mount.c as seen in issue logs; the sequence from the team\'s lab notes (LXC 5.0.2 busybox container on kernel 6.18); CRIU 4.1...' },
+      ],
+    },
+    {
+      pattern: /Unexpected rt vDSO area bounds|VVAR and VVAR_VCLOCK entries are not subsequent/,
+      explain: () => ({ message: 'this CRIU cannot read the vDSO layout of x86 kernels 6.13+ ([vvar_vclock]), so every command fails (criu#2532)', fix: 'Use CRIU 4.1 or newer.' }),
+      samples: [
+        { line: 'Error (criu/vdso.c:380): vdso: Unexpected rt vDSO area bounds', source: 'synthesized by ctcr (not a verbatim log): Debian 12\'s CRIU 3.17.1 on kernel 6.18 per the team\'s lab notes; cascade per criu-facts.md §2' },
+      ],
+    },
+    {
+      pattern: /Not all dynamic entries are present/,
+      explain: () => ({ message: 'this CRIU cannot read the aarch64 vDSO of kernels 6.11+ (DT_GNU_HASH only)', fix: 'Use CRIU 4.1 or newer.' }),
+      samples: [
+        { line: 'vdso: Not all dynamic entries are present', source: 'criu v4.2 criu/pie/util-vdso.c:273 (the message it prints, with this run\'s values)' },
+      ],
+    },
+    {
+      pattern: /ELF header magic mismatch|Unsupported OSABI version/,
+      explain: () => ({ message: "this CRIU rejects the kernel vDSO's ELF header (ARM vDSO with OSABI 3, criu#2751)", fix: 'Use CRIU 4.2 or newer.' }),
+      samples: [
+        { line: 'vdso: ELF header magic mismatch', source: 'ctcr catalogue (message as CRIU prints it; no source line found)' },
+      ],
+    },
+    {
+      pattern: /Compatible vdso's size is bigger than reserved buf/,
+      explain: () => ({ message: "this kernel's 32-bit vDSO is bigger than the buffer CRIU before 3.18 reserves (criu#1916)", fix: 'Use CRIU 3.18 or newer.' }),
+      samples: [
+        { line: 'Error: Compatible vdso\'s size is bigger than reserved buf', source: 'https://github.com/checkpoint-restore/criu/issues/1916 (sudo criu check --all with CRIU 3.17, as pasted)' },
+      ],
+    },
+    {
+      pattern: /Got second vDSO entry|Can't find rt vDSO/,
+      explain: (m) => ({ message: `CRIU does not understand this kernel's vDSO (${m[0]})`, fix: UPGRADE }),
+      samples: [
+        { line: 'vdso: Can\'t find rt vDSO', source: 'criu v4.2 criu/vdso.c:406 (the message it prints, with this run\'s values)' },
+      ],
+    },
+  ],
   check(snapshot) {
     if (!snapshot.host) return [];
     return [...hostReports(snapshot), ...(snapshot.container ? containerReports(snapshot) : [])];

@@ -20,6 +20,15 @@ export default defineRule({
       "for any container with an inet or packet socket (Debian 12's packaged 3.17.1 works with neither). Put it on root's PATH.",
     reference: 'lxc src/lxc/criu.c criu_version_ok; https://criu.org/Installation',
   },
+  logSignatures: [
+    {
+      pattern: /execing criu failed, is it installed\?/,
+      explain: () => ({ message: 'lxc-checkpoint cannot run criu', fix: 'Install criu and make sure it is on PATH for root.' }),
+      samples: [
+        { line: 'execing criu failed, is it installed?', source: 'lxc src/lxc/criu.c:762 (the message it prints, with this run\'s values)' },
+      ],
+    },
+  ],
   check(snapshot) {
     const host = hostOf(snapshot);
     if (!host || !host.criu.ok || host.criu.value !== null) return [];

@@ -107,6 +107,18 @@ export default defineRule({
       'for the devices the container needs. Setting lxc.console.path = none and keeping lxc.autodev = 1 also keeps the host console out.',
     reference: 'https://criu.org/LXC ("/dev/console isn\'t supported yet"); lxc src/lxc/cgroups/cgfsng.c device_cgroup_rule_parse, cgroup2_devices.c',
   },
+  logSignatures: [
+    {
+      pattern: /Can't obtain ptmx index/,
+      explain: () => ({
+        message: 'a process holds a ptmx that is not the container devpts instance (typically the host console reached through c 5:1)',
+        fix: 'Remove the devices rule that allows c 5:1 (lxc.cgroup.devices.allow / lxc.cgroup2.devices.allow = c 5:1 rwm), set lxc.console.path = none, and make sure /dev/ptmx points to pts/ptmx.',
+      }),
+      samples: [
+        { line: 'Error (tty.c:203): tty: Can\'t obtain ptmx index: Inappropriate ioctl for device', source: 'criu.org "LXC" page, revision of 2014-02-26 (seed criu-wiki-lxc.txt), FAQ' },
+      ],
+    },
+  ],
   check(snapshot) {
     const config = snapshot.config;
     if (!config) return [];

@@ -16,6 +16,19 @@ export default defineRule({
     fix: 'Try again in a moment: the owner usually reads its queue soon. If it stays, stop or restart the process that holds the socket (the finding names it).',
     reference: 'https://criu.org/LXC ("Netlink sockets with pending messages are not supported"); checkpoint-restore/criu#439',
   },
+  logSignatures: [
+    {
+      pattern: /The socket has data to read/,
+      explain: () => ({
+        message: 'a netlink socket in the container has unread data (Recv-Q > 0), which CRIU cannot dump',
+        fix: "Retry the dump; if it persists, find the owner with 'ss -f netlink -a -e' inside the container and stop or restart it (udev, systemd, an idle 'ss').",
+      }),
+      samples: [
+        { line: '(00.094811) Error (/usr/src/debug/criu/4.1.1+git/criu/sk-netlink.c:77): netlink: The socket has data to read', source: 'synthesized by ctcr (not a verbatim log): a distro build printing absolute source paths, as in https://github.com/checkpoint-restore/criu/issues/3001' },
+        { line: '(00.094811) Error (criu/sk-netlink.c:73): The socket has data to read', source: '(CRLF copy) https://github.com/canonical/lxd/issues/4002 (excerpt of the error lines as pasted)' },
+      ],
+    },
+  ],
   check(snapshot) {
     const c = snapshot.container;
     if (!c || !dumpSide(snapshot) || !isRunning(c)) return [];

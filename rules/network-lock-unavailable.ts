@@ -6,6 +6,7 @@ import { defineRule } from '../src/rule.js';
 import type { Report } from '../src/types.js';
 import { atLeast } from '../src/criu/version.js';
 import { containerLocation, criuOf, dumpSide, known, lastOptionValue, ownNetns } from '../src/live/facts.js';
+import { NETWORK_LOCK_TOOLS } from '../src/criu/log-helpers.js';
 
 export default defineRule({
   id: 'network-lock-unavailable',
@@ -23,6 +24,44 @@ export default defineRule({
       'network_lock_nftables), add the line `network-lock nftables` to /etc/criu/default.conf.',
     reference: 'criu/net.c network_lock_internal; criu-facts.md §2 (network lock)',
   },
+  logSignatures: [
+    {
+      pattern: /execvp\("([^"]+)"[^)]*\) failed/,
+      explain(m) {
+        const tool = m[1]!.replace(/^.*\//, '');
+        if (NETWORK_LOCK_TOOLS.test(tool)) {
+          return {
+            message: `${tool} is not installed; CRIU runs it to lock the container network during the dump`,
+            fix: `Install iptables (it provides ${tool}), or use --network-lock nftables (CRIU 3.16+ built with libnftables), or --network-lock skip (CRIU 3.19+; the container's network stays open while it is dumped).`,
+            criuOptions: ['--network-lock', 'nftables'],
+          };
+        }
+        return { ruleId: 'criu-helper-missing', message: `${tool} is not installed, and CRIU needs it`, fix: `Install ${tool} on the host${tool === 'ip' ? ' (iproute2; CR_IP_TOOL names another binary)' : tool === 'tar' ? ' (CRIU archives tmpfs mounts with it)' : ''}.` };
+      },
+      samples: [
+        { line: '(00.003311) Error (criu/util.c:693): execvp("iptables-restore", ...) failed: No such file or directory', source: 'synthesized by ctcr (not a verbatim log): line formats from CRIU\'s log.c/mount.c as seen in issue logs; the sequence from the team\'s lab notes (LXC 5.0.2 busybox container on kernel 6.18); before i...' },
+        { line: 'Error (criu/util.c:642): execvp("iptables-restore", ...) failed: No such file or directory', source: 'lab: network-lock-no-iptables-dump-criu4.2.1-linux6.18.log (this project\'s lab)' },
+      ],
+    },
+    {
+      pattern: /Locking network failed: (\S+) returned (-?\d+)/,
+      explain: (m) => ({
+        message: `${m[1]} could not install CRIU's network lock (exit ${m[2]}): missing binary, or the kernel lacks xt_mark (CONFIG_NETFILTER_XT_MARK)`,
+        fix: 'Install iptables and load xt_mark (modprobe xt_mark), or use --network-lock nftables (CRIU 3.16+) or --network-lock skip (CRIU 3.19+).',
+        criuOptions: ['--network-lock', 'nftables'],
+      }),
+      samples: [
+        { line: 'net: Locking network failed: iptables-restore returned 2. This may be connected to disabled CONFIG_NETFILTER_XT_MARK kernel build config option.', source: 'criu v4.2 criu/net.c:3332 (the message it prints, with this run\'s values)' },
+      ],
+    },
+    {
+      pattern: /Locking network failed using nftables|CRIU was built without libnftables support/,
+      explain: () => ({ message: 'nftables network locking is not available in this CRIU or kernel', fix: 'Use --network-lock iptables (install iptables), or a CRIU built with libnftables.', criuOptions: ['--network-lock', 'iptables'] }),
+      samples: [
+        { line: 'net: CRIU was built without libnftables support', source: 'criu v4.2 criu/config.c:1114 (the message it prints, with this run\'s values)' },
+      ],
+    },
+  ],
   check(snapshot) {
     const container = snapshot.container;
     const host = snapshot.host;

@@ -54,6 +54,15 @@ export default defineRule({
       'upgrade LXC or CRIU where the version is the problem. No automatic fix: the network type is a design choice.',
     reference: 'lxc src/lxc/criu.c (criu_ok, exec_criu)',
   },
+  logSignatures: [
+    {
+      pattern: /Found un-dumpable network: (\S+) \((\S+)\)/,
+      explain: (m) => ({ message: `lxc-checkpoint cannot checkpoint a ${m[1]} network (${m[2]})`, fix: 'Use veth, macvlan, phys, empty or none networks only.' }),
+      samples: [
+        { line: 'Found un-dumpable network: vlan (eth0)', source: 'ctcr catalogue (message as CRIU prints it; no source line found)' },
+      ],
+    },
+  ],
   check(snapshot) {
     const config = snapshot.config;
     if (!config) return [];

@@ -4,6 +4,7 @@
  */
 import { defineRule, at } from '../src/rule.js';
 import { lastEntry } from '../src/config/query.js';
+import { ttyMountsFor } from '../src/criu/log-helpers.js';
 
 export default defineRule({
   id: 'tty-nonzero',
@@ -17,6 +18,33 @@ export default defineRule({
     fix: 'Set lxc.tty.max = 0 (the suggestion does). Use lxc-attach instead of lxc-console to get a shell in the container.',
     reference: 'https://github.com/lxc/lxc/issues/1730',
   },
+  logSignatures: [
+    {
+      pattern: /Unable to find a master for (\S+)/,
+      explain(m, { log }) {
+        const what = m[1]!;
+        const targets = what.includes('console') ? ['/dev/console'] : ttyMountsFor(log, what).map((x) => x.mountpoint);
+        const consoles = targets.filter((t) => /console/.test(t));
+        if (targets.length > 0 && consoles.length === targets.length) {
+          return {
+            ruleId: 'console-enabled',
+            message: `the container's /dev/console is a pty (${what}) whose master is outside the container`,
+            fix: 'Set lxc.console.path = none in the container config (lxc-checkpoint then passes no console options), or restore with the console pty passed via --inherit-fd.',
+          };
+        }
+        const ttys = targets.filter((t) => !/console/.test(t));
+        const also = consoles.length ? `, or ${consoles.join(', ')}, which has the same pty number on another devpts instance` : '';
+        return {
+          message: `a container tty (${ttys.length ? ttys.join(', ') : `devpts ${what}`}${also}) is a pty whose master LXC holds outside the container`,
+          fix: 'Set lxc.tty.max = 0 (and lxc.pty.max = 0 if it still fails); if it is /dev/console, set lxc.console.path = none.',
+        };
+      },
+      samples: [
+        { line: '(00.002110) Error (criu/tty.c:2399): tty: Unable to find a master for /0', source: 'synthesized by ctcr (not a verbatim log): line formats from CRIU\'s log.c/mount.c as seen in issue logs; the sequence from the team\'s lab notes (LXC 5.0.2 busybox container on kernel 6.18); lxc.tty....' },
+        { line: '(01.517694) Error (criu/tty.c:2230): tty: Unable to find a master for /19', source: 'https://github.com/checkpoint-restore/criu/issues/299 (LXD error output as pasted; /19 is /dev/console there, which the excerpt does not show)' },
+      ],
+    },
+  ],
   check(snapshot) {
     const entry = snapshot.config && lastEntry(snapshot.config, 'lxc.tty.max');
     if (!entry) return [];

@@ -4,11 +4,12 @@
  */
 import { defineRule } from '../src/rule.js';
 import type { Fix, MountSpec, Report, Snapshot, VersionNumber } from '../src/types.js';
-import { LXC_ENABLED_FS, fsSupport, fsWorkarounds, mountCookie } from '../src/criu/filesystems.js';
+import { CRIU_FSTYPES, LXC_ENABLED_FS, NEWEST_KNOWN_CRIU, fsSupport, fsWorkarounds, mountCookie, usualFstypeAt } from '../src/criu/filesystems.js';
 import { formatVersion } from '../src/criu/version.js';
 import { commentOutEntry, commentOutLine, documentOf, lineSpan } from '../src/config/line-edits.js';
-import { declaredMountpoint, liveUnsupportedMounts } from '../src/live/mounts.js';
+import { declaredMountpoint, liveMountEmpty, liveNonEmptyMounts, liveUnsupportedMounts } from '../src/live/mounts.js';
 import { criuVersionOf, isBindMount } from '../src/live/facts.js';
+import { loggedMounts, mountpointOf } from '../src/criu/log-helpers.js';
 
 /** Comment the mount line out, with a note saying why (a token of lxc.mount.auto cannot be commented out alone). */
 function commentOut(snapshot: Snapshot, mount: MountSpec, note: string): Fix[] {
@@ -49,6 +50,65 @@ export default defineRule({
       'filesystems). For pstore and mqueue, make sure they are empty at dump time. Move fstab bind mounts to lxc.mount.entry lines.',
     reference: 'criu/filesystems.c fstypes[], criu/mount.c validate_mounts; lxc src/lxc/criu.c exec_criu; https://criu.org/LXC',
   },
+  logSignatures: [
+    {
+      pattern: /FS mnt (\S+) dev (0x[0-9a-f]+) root (\S+) unsupported(?: id (\d+))?/,
+      explain(m, { log }) {
+        const mountpoint = mountpointOf(m[1]!);
+        const mntId = m[4] ? Number(m[4]) : undefined;
+        const mount = loggedMounts(log).find((x) => (mntId !== undefined ? x.mntId === mntId : x.mountpoint === mountpoint));
+        const fstype = mount?.fstype;
+        const guess = fstype ? undefined : usualFstypeAt(mountpoint);
+        const what = fstype ? `a ${fstype} mount` : `a mount of a type CRIU does not support${guess ? ` (usually ${guess} there)` : ''}`;
+        const version = log.criuVersion ?? NEWEST_KNOWN_CRIU;
+        const ways = fsWorkarounds(fstype ?? guess ?? 'unknown', mountpoint, version);
+        const enable = ways.find((w) => w.kind === 'enable-fs');
+        const external = ways.find((w) => w.kind === 'external')!;
+        const known = fstype ? CRIU_FSTYPES.find((e) => e.fstype === fstype) : undefined;
+        const support = known ? fsSupport(known.fstype, version) : undefined;
+        return {
+          message: `${mountpoint} is ${what}${support ? ` (${support.note})` : ''}; CRIU cannot dump it`,
+          fix:
+            `Do not mount it in the container, or pass ${external.dump.join(' ')} on dump and ${external.restore.join(' ')} on restore` +
+            (enable ? `, or let CRIU re-mount it by options with ${enable.dump.join(' ')}${fstype ? '' : ` (if it is ${guess})`}` : '') +
+            `, or skip it with --skip-mnt ${mountpoint}.`,
+          // Suggest --enable-fs only for a type the log names; a guess gets the safe external form.
+          criuOptions: enable && fstype ? enable.dump : external.dump,
+        };
+      },
+      samples: [
+        { line: '(00.007567) Error (criu/mount.c:625): mnt: FS mnt ./sys/kernel/config dev 0x23 root / unsupported id 3017', source: 'https://github.com/podman-container-tools/podman/issues/12574 (grep -i error of dump.log, as pasted)' },
+        { line: '(00.001790) Error (criu/mount.c:724): mnt: FS mnt ./sys/kernel/config dev 0x23 root / unsupported id 3017', source: 'synthesized by ctcr (not a verbatim log): line formats from CRIU\'s log.c/mount.c as seen in issue logs; the sequence from the team\'s lab notes (LXC 5.0.2 busybox container on kernel 6.18); a config...' },
+      ],
+    },
+    {
+      pattern: /(?<!\S)(\S+) isn't empty/,
+      explain(m) {
+        const fstype = m[1]!;
+        return {
+          message: `the container's ${fstype} is not empty; CRIU dumps ${fstype} only when empty${fstype === 'mqueue' ? ' (a process holds POSIX message queues)' : ''}`,
+          fix: fstype === 'mqueue' ? 'Stop the process using POSIX message queues (or remove them from /dev/mqueue) before the dump, or do not mount mqueue in the container.' : `Empty ${fstype} before the dump, or do not mount it in the container.`,
+        };
+      },
+      samples: [
+        { line: '(00.004512) Error (criu/filesystems.c:650): mqueue isn\'t empty', source: 'synthesized by ctcr (not a verbatim log): message format from criu/filesystems.c dump_empty_fs' },
+      ],
+    },
+    {
+      pattern: /failed to dump fs (\S+) \(([^)]+)\): always fail/,
+      explain(m) {
+        const mountpoint = mountpointOf(m[1]!);
+        return {
+          message: `${mountpoint} is a ${m[2]} mount, which CRIU never dumps`,
+          fix: `Unmount it before the dump, or mark it external: --external mnt[${mountpoint}]:${mountCookie(mountpoint)} on dump and --external mnt[${mountCookie(mountpoint)}]:HOST_PATH on restore.`,
+          criuOptions: ['--external', `mnt[${mountpoint}]:${mountCookie(mountpoint)}`],
+        };
+      },
+      samples: [
+        { line: 'failed to dump fs ./mnt/f (fuse): always fail', source: 'criu v4.2 criu/filesystems.c:663 (the message it prints, with this run\'s values)' },
+      ],
+    },
+  ],
   check(snapshot) {
     const version = criuVersionOf(snapshot);
     const reports: Report[] = [];
@@ -76,6 +136,8 @@ export default defineRule({
       const support = fsSupport(mount.fstype, version, { enableFs: LXC_ENABLED_FS });
       if (support.support === 'supported' || support.support === 'content-dumped') continue;
       if (support.support === 'must-be-empty') {
+        // Settled live when the doctor could look: empty is fine; not empty is liveNonEmptyMounts's error.
+        if (liveMountEmpty(snapshot, mountpoint) !== undefined) continue;
         reports.push({
           severity: 'warning',
           message:
@@ -109,6 +171,8 @@ export default defineRule({
     }
     // ctcr doctor: mounts of the running container that its config does not declare (src/live/mounts.ts).
     reports.push(...liveUnsupportedMounts(snapshot));
+    // ctcr doctor: mqueue and pstore mounts that are not empty now (the probe read them).
+    reports.push(...liveNonEmptyMounts(snapshot));
     return reports;
   },
 });

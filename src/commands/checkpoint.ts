@@ -90,7 +90,8 @@ async function handle(action: Action, args: CheckpointArgs, setExit: (code: numb
     { listImages, readDumpRecord, writeDumpRecord },
     { progressWanted, quietProgress, terminalProgress },
     result,
-    { logFindings, pseudoRules },
+    { logFindings },
+    { signatureTable },
     { VERSION },
     { criuVersionOf },
   ] = await Promise.all([
@@ -100,6 +101,7 @@ async function handle(action: Action, args: CheckpointArgs, setExit: (code: numb
     import('../run/progress.js'),
     import('../run/result.js'),
     import('../run/diagnosis.js'),
+    import('../criu/signatures.js'),
     import('../version.js'),
     import('../live/facts.js'),
   ]);
@@ -190,6 +192,7 @@ async function handle(action: Action, args: CheckpointArgs, setExit: (code: numb
       command,
       env: process.env,
       progress,
+      signatures: signatureTable(rules),
       maxRetries: args.retries ?? 3,
       timeoutMs: timeoutS * 1000,
       container: { name, initPid: action === 'dump' ? container.initPid : null },
@@ -213,7 +216,7 @@ async function handle(action: Action, args: CheckpointArgs, setExit: (code: numb
       const shown: Finding[] = failed.length
         ? failed
         : [{ ruleId: 'criu-error', severity: 'error', message: `${command.program} failed (${why}) and its log names no cause`, location: { file, line: 0, column: 0 } }];
-      await emitReport([{ target: name, findings: shown, notes: [`${action} failed; explained from ${outcome.explained === 'log' ? outcome.logFile : `${command.program}'s error output`}`] }], [...rules, ...pseudoRules(shown, rules)] as typeof rules, args, settings);
+      await emitReport([{ target: name, findings: shown, notes: [`${action} failed; explained from ${outcome.explained === 'log' ? outcome.logFile : `${command.program}'s error output`}`] }], rules, args, settings);
       return setExit(EXIT.failed);
     }
     if (action === 'dump') {

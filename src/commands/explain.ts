@@ -61,8 +61,9 @@ export function explainCommand(setExit: (code: number) => void): CommandModule<o
       // yargs reads a lone `-` as an empty string.
       if (args.log === '' || args.log === STDIN_ARG) args.log = '-';
       if (!args.log && args.command === undefined) throw new InputError('name a log (ctcr explain DIR/dump.log, or - for stdin) or give --command "criu ..."');
-      const [{ explainCriuLog }, { analyzeLegacyCommand }, { logFindings, commandFindings, pseudoRules }, { loadRules }, { formatVersion }] = await Promise.all([
+      const [{ explainCriuLog }, { signatureTable }, { analyzeLegacyCommand }, { logFindings, commandFindings }, { loadRules }, { formatVersion }] = await Promise.all([
         import('../criu/log.js'),
+        import('../criu/signatures.js'),
         import('../criu/legacy-command.js'),
         import('../run/diagnosis.js'),
         import('../engine/load-rules.js'),
@@ -74,7 +75,7 @@ export function explainCommand(setExit: (code: number) => void): CommandModule<o
       if (args.log) {
         const { text, file } = await readInput(args.log);
         if (text.trim() === '') throw new InputError('the log is empty', { file });
-        const e = explainCriuLog(text);
+        const e = explainCriuLog(text, signatureTable(rules));
         const notes: string[] = [];
         const what = [e.criuVersion ? `CRIU ${e.criuVersion.text}` : 'CRIU', e.action ?? 'log'].join(' ');
         if (e.outcome === 'succeeded') notes.push(`${what}: succeeded${e.terminalLine ? ` (line ${e.terminalLine})` : ''}; nothing to explain`);
@@ -95,8 +96,7 @@ export function explainCommand(setExit: (code: number) => void): CommandModule<o
         if (analysis.ignoredRest) notes.push(`not analysed (after ; | &): ${analysis.ignoredRest}`);
         results.push({ target: file, findings, notes });
       }
-      const all = results.flatMap((r) => r.findings);
-      const code = await emitReport(results, [...rules, ...pseudoRules(all, rules)] as typeof rules, args, settings);
+      const code = await emitReport(results, rules, args, settings);
       setExit(code === EXIT.ok ? EXIT.ok : EXIT.findings);
     },
   };

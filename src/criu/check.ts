@@ -6,6 +6,7 @@
  */
 import { isNoise, parseCriuLog } from './log-lines.js';
 import { diagnoseLine, findRootError, type CriuLogDiagnosis } from './log.js';
+import { NO_SIGNATURES, type SignatureTable } from './signatures.js';
 
 export type CriuCheckVerdict = 'looks-good' | 'looks-good-but' | 'failed';
 
@@ -19,8 +20,11 @@ export interface CriuCheckResult {
   diagnosis?: CriuLogDiagnosis;
 }
 
-/** stdout and stderr of `criu check [--extra|--all]`, in any order, and its exit code when known. */
-export function parseCriuCheckOutput(output: string, exitCode?: number): CriuCheckResult {
+/**
+ * stdout and stderr of `criu check [--extra|--all]`, in any order, and its exit code when known.
+ * With the rules' signatures the diagnosis names a cause; without, it names only the root line.
+ */
+export function parseCriuCheckOutput(output: string, exitCode?: number, signatures: SignatureTable = NO_SIGNATURES): CriuCheckResult {
   const log = parseCriuLog(output);
   const problems = log.lines
     .filter((l) => (l.level === 'error' || l.level === 'warn') && !isNoise(l))
@@ -28,12 +32,12 @@ export function parseCriuCheckOutput(output: string, exitCode?: number): CriuChe
   const goodBut = /Looks good but/.test(output);
   const good = !goodBut && /^\s*Looks good\.\s*$/m.test(output);
   const verdict: CriuCheckVerdict = goodBut ? 'looks-good-but' : good && (exitCode === undefined || exitCode === 0) ? 'looks-good' : 'failed';
-  const root = verdict === 'looks-good' ? undefined : findRootError(log);
+  const root = verdict === 'looks-good' ? undefined : findRootError(log, signatures);
   return {
     verdict,
     ok: verdict === 'looks-good',
     problems,
-    ...(root ? { diagnosis: diagnoseLine(log, root) } : {}),
+    ...(root ? { diagnosis: diagnoseLine(log, root, signatures) } : {}),
   };
 }
 

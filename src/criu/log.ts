@@ -5,7 +5,7 @@
  */
 import type { Severity, VersionNumber } from '../types.js';
 import { isCascade, isNoise, isTerminal, parseCriuLog, type CriuLogAction, type CriuLogLine, type ParsedCriuLog } from './log-lines.js';
-import { matchSignature } from './log-signatures.js';
+import { matchSignature, NO_SIGNATURES, type SignatureTable } from './signatures.js';
 
 export interface CriuLogDiagnosis {
   ruleId: string;
@@ -46,15 +46,15 @@ function excerptOf(line: CriuLogLine): string {
  * it). Lines without CRIU's `Error (...)` form count when they carry a
  * known error message (excerpts quoted without it).
  */
-export function findRootError(log: ParsedCriuLog): CriuLogLine | undefined {
+export function findRootError(log: ParsedCriuLog, signatures: SignatureTable = NO_SIGNATURES): CriuLogLine | undefined {
   let firstWeak: CriuLogLine | undefined;
   let kernelFeatures: CriuLogLine | undefined;
   for (const line of log.lines) {
     if (isTerminal(line) || isNoise(line)) continue;
-    const isError = line.level === 'error' || (line.origin === 'other' && line.message !== '' && matchSignature(line.message) !== undefined);
+    const isError = line.level === 'error' || (line.origin === 'other' && line.message !== '' && matchSignature(signatures, line.message) !== undefined);
     if (!isError) continue;
     // A bare `Error: ...` is a helper's (compat vDSO) or a wrapper's (LXD's "Error: snapshot dump failed"): strong only when known.
-    const unknownBare = line.origin === 'other' && matchSignature(line.message) === undefined;
+    const unknownBare = line.origin === 'other' && matchSignature(signatures, line.message) === undefined;
     if (!isCascade(line) && !unknownBare) return line;
     firstWeak ??= line;
     if (KERNEL_FEATURES_FAILED.test(line.message)) kernelFeatures ??= line;
@@ -79,14 +79,14 @@ function helperOutputBefore(log: ParsedCriuLog, line: CriuLogLine): CriuLogLine 
   return undefined;
 }
 
-export function diagnoseLine(log: ParsedCriuLog, root: CriuLogLine): CriuLogDiagnosis {
+export function diagnoseLine(log: ParsedCriuLog, root: CriuLogLine, signatures: SignatureTable = NO_SIGNATURES): CriuLogDiagnosis {
   const base = { severity: 'error' as Severity, line: root.line, excerpt: excerptOf(root) };
-  const found = matchSignature(root.message);
+  const found = matchSignature(signatures, root.message);
   if (found) {
-    const r = found.signature.explain(found.match, { log, root });
+    const r = found.ranked.signature.explain(found.match, { log, root });
     return {
       ...base,
-      ruleId: r.ruleId ?? found.signature.ruleId,
+      ruleId: r.ruleId ?? found.ranked.ruleId,
       ...(r.severity ? { severity: r.severity } : {}),
       message: r.message,
       fix: r.fix,
@@ -110,8 +110,8 @@ export function diagnoseLine(log: ParsedCriuLog, root: CriuLogLine): CriuLogDiag
   };
 }
 
-/** Explains a log (full, or an excerpt as pasted). A successful log gives no diagnoses. */
-export function explainCriuLog(text: string): CriuLogExplanation {
+/** Explains a log (full, or an excerpt as pasted) with the rules' signatures (signatureTable). A successful log gives no diagnoses. */
+export function explainCriuLog(text: string, signatures: SignatureTable): CriuLogExplanation {
   const log = parseCriuLog(text);
   const head = {
     ...(log.action ? { action: log.action } : {}),
@@ -120,7 +120,7 @@ export function explainCriuLog(text: string): CriuLogExplanation {
     ...(log.terminal ? { terminalLine: log.terminal.line } : {}),
   };
   if (log.outcome === 'succeeded') return { ...head, diagnoses: [] };
-  const root = findRootError(log) ?? (log.outcome === 'failed' ? log.terminal : undefined);
+  const root = findRootError(log, signatures) ?? (log.outcome === 'failed' ? log.terminal : undefined);
   if (!root) return { ...head, diagnoses: [] };
-  return { ...head, root, diagnoses: [diagnoseLine(log, root)] };
+  return { ...head, root, diagnoses: [diagnoseLine(log, root, signatures)] };
 }

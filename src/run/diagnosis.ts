@@ -70,19 +70,3 @@ export function commandFindings(analysis: LegacyCommandAnalysis, commandLine: st
   }
   return findings;
 }
-
-/** Metadata for ids that are not rule modules (explain-only causes), so SARIF and JSON have a summary for each. */
-export function pseudoRules(findings: readonly Finding[], rules: readonly Rule[]): Pick<Rule, 'id' | 'severity' | 'summary' | 'docs'>[] {
-  const known = new Set(rules.map((r) => r.id));
-  const out = new Map<string, Pick<Rule, 'id' | 'severity' | 'summary' | 'docs'>>();
-  for (const f of findings) {
-    if (known.has(f.ruleId) || out.has(f.ruleId)) continue;
-    out.set(f.ruleId, {
-      id: f.ruleId,
-      severity: f.severity,
-      summary: f.ruleId === CRIU_OPTION_RULE ? 'A criu option the CRIU in use rejects, ignores or only accepts as a legacy spelling.' : `A cause of CRIU failures that ctcr explain recognises in logs (${f.ruleId}).`,
-      docs: { why: f.message, fix: f.fix?.description ?? '' },
-    });
-  }
-  return [...out.values()];
-}

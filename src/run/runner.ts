@@ -13,6 +13,7 @@ import path from 'node:path';
 import { keeperExitCode, type CriuCommand } from '../criu/command.js';
 import type { CriuStats } from '../criu/stats.js';
 import { explainCriuLog, type CriuLogExplanation } from '../criu/log.js';
+import type { SignatureTable } from '../criu/signatures.js';
 import { imageBytes, readPidFile, readStatsFile } from './images.js';
 import { phaseOfLines, type ProgressSink } from './progress.js';
 import { spawnProgram, type SpawnResult, type Spawner } from './spawn.js';
@@ -42,6 +43,8 @@ export interface RunRequest {
   /** The environment CRIU gets (CRIU_CONFIG_FILE is set on top when the command has a config file). */
   env: NodeJS.ProcessEnv;
   progress: ProgressSink;
+  /** The rules' CRIU log signatures (signatureTable), to explain a failure with. */
+  signatures: SignatureTable;
   spawn?: Spawner;
   sleep?: (ms: number) => Promise<void>;
   /** Retries after a transient failure (default 3). */
@@ -133,12 +136,12 @@ async function readText(file: string): Promise<string> {
 }
 
 /** Explains a failed attempt: its log, else the program's own error output (lxc-checkpoint refuses before running CRIU). */
-export async function explainFailure(command: CriuCommand, result: SpawnResult): Promise<{ explanation: CriuLogExplanation; explained: 'log' | 'stderr' }> {
+export async function explainFailure(command: CriuCommand, result: SpawnResult, signatures: SignatureTable): Promise<{ explanation: CriuLogExplanation; explained: 'log' | 'stderr' }> {
   const log = await readText(command.logFile);
-  const fromLog = log ? explainCriuLog(log) : undefined;
+  const fromLog = log ? explainCriuLog(log, signatures) : undefined;
   if (fromLog && fromLog.diagnoses.length) return { explanation: fromLog, explained: 'log' };
   const output = [result.stderr, result.stdout, result.error ?? ''].filter((t) => t.trim() !== '').join('\n');
-  const fromStderr = explainCriuLog(output);
+  const fromStderr = explainCriuLog(output, signatures);
   if (fromStderr.diagnoses.length || !fromLog) return { explanation: fromStderr, explained: 'stderr' };
   return { explanation: fromLog, explained: 'log' };
 }
@@ -222,7 +225,7 @@ export async function runCriuCommand(req: RunRequest): Promise<RunOutcome> {
           ...(pid !== undefined ? { restoredPid: pid } : {}),
         };
       }
-      const { explanation, explained } = await explainFailure(command, result);
+      const { explanation, explained } = await explainFailure(command, result, req.signatures);
       record.explanation = explanation;
       if (result.timedOut) {
         const t = req.container ? await thawAndVerify(req.container) : { dirs: [], thawed: [], running: false, stillFrozen: [], errors: ['no container to thaw was named'] };

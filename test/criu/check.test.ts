@@ -1,12 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { criuCannotProbe, parseCriuCheckOutput, parseFeatureCheck } from '../../src/criu/check.js';
+import { SIGNATURES } from '../helpers/signatures.js';
 import { readOutputFixture } from './fixtures.js';
 import { liveFixture } from '../gather/fixtures.js';
 
 function check(name: string) {
   const { text, exitCode } = readOutputFixture(name);
-  return parseCriuCheckOutput(text, exitCode);
+  return parseCriuCheckOutput(text, exitCode, SIGNATURES);
 }
 
 test('Looks good.', () => {

@@ -5,7 +5,8 @@
  * against this test.
  */
 import assert from 'node:assert/strict';
-import { existsSync, lstatSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, readFileSync, writeFileSync } from 'node:fs';
+import { editAppArmor, editBindSources, editTtys } from './baseline-edits.js';
 import type { TestContext } from 'node:test';
 import { labTest, ms, scratchDir, withContainer } from '../helpers/lab.js';
 import {
@@ -21,34 +22,6 @@ const KNOWN_DUMP_CAUSES: Array<{ id: string; re: RegExp }> = [
   { id: 'console', re: /Can't obtain ptmx index|console/ },
   { id: 'vdso', re: /vdso: Unexpected/ },
 ];
-
-// --- the config edits, as plain text -------------------------------------------------
-
-const setKey = (text: string, key: string, value: string): string => {
-  const re = new RegExp(`^\\s*${key.replace(/\./g, '\\.')}\\s*=.*$`, 'm');
-  return re.test(text) ? text.replace(re, `${key} = ${value}`) : `${text.replace(/\n?$/, '\n')}${key} = ${value}\n`;
-};
-
-/** No ttys, no pty instance, no console: CRIU cannot find the master side of LXC's ttys. */
-export function editTtys(text: string): string {
-  return setKey(setKey(setKey(text, 'lxc.tty.max', '0'), 'lxc.pty.max', '0'), 'lxc.console.path', 'none');
-}
-
-/** LXC passes --lsm-profile whenever lxc.apparmor.profile is set; CRIU refuses it on a kernel without AppArmor. */
-export function editAppArmor(text: string): string {
-  return text.replace(/^\s*lxc\.apparmor\.(profile|allow_nesting)\s*=.*\n?/gm, '');
-}
-
-/** Bind-mount sources that are symlinks (/lib -> usr/lib on merged /usr) point at the real folders. */
-export function editBindSources(text: string): string {
-  return text.replace(/^(\s*lxc\.mount\.entry\s*=\s*)(\/\S*)(\s.*\bbind\b.*)$/gm, (line, head: string, src: string, rest: string) => {
-    try {
-      return lstatSync(src).isSymbolicLink() ? `${head}${realpathSync(src)}${rest}` : line;
-    } catch {
-      return line; // optional entries whose source is missing stay as they are
-    }
-  });
-}
 
 // --- helpers ------------------------------------------------------------------------
 

@@ -13,6 +13,7 @@ import { runCriuCommand } from '../../src/run/runner.js';
 import type { ProgressSink } from '../../src/run/progress.js';
 import type { SpawnResult, Spawner } from '../../src/run/spawn.js';
 import { FIXTURES_DIR } from '../criu/fixtures.js';
+import { SIGNATURES } from '../helpers/signatures.js';
 
 const lab = (name: string) => readFileSync(path.join(FIXTURES_DIR, 'criu-logs', 'lab', name), 'utf8');
 const NETLINK_LINE = '(00.201000) Error (criu/sk-netlink.c:77): netlink: The socket has data to read\n(00.201100) Error (criu/cr-dump.c:1545): Dump files (pid: 77) failed with -1\n(00.230000) Error (criu/cr-dump.c:1975): Dumping FAILED.\n';
@@ -73,7 +74,7 @@ test('a successful dump: stats, image size and log are read', async () => {
       },
     ]);
     const progress = recorder();
-    const out = await runCriuCommand({ command: command(dir), env: {}, progress, spawn });
+    const out = await runCriuCommand({ signatures: SIGNATURES, command: command(dir), env: {}, progress, spawn });
     assert.equal(out.ok, true);
     assert.equal(out.attempts.length, 1);
     assert.equal(out.stats?.dump?.frozenTimeUs, 17 + 48 * 128 + 7 * 16384);
@@ -96,7 +97,7 @@ test('netlink data pending: retried with backoff, saying so, the failed log kept
     ]);
     const sleeps: number[] = [];
     const progress = recorder();
-    const out = await runCriuCommand({ command: command(dir), env: {}, progress, spawn, sleep: async (ms) => void sleeps.push(ms), baseDelayMs: 100 });
+    const out = await runCriuCommand({ signatures: SIGNATURES, command: command(dir), env: {}, progress, spawn, sleep: async (ms) => void sleeps.push(ms), baseDelayMs: 100 });
     assert.equal(out.ok, true);
     assert.equal(calls.length, 3);
     assert.deepEqual(sleeps, [100, 200], 'the delay doubles');
@@ -116,7 +117,7 @@ test('the retries are bounded: after the last one the failure is explained', asy
     const attempts = Array.from({ length: 3 }, () => () => (writeFileSync(path.join(dir, 'dump.log'), NETLINK_LINE), failed()));
     const { spawn, calls } = scripted(dir, attempts);
     const progress = recorder();
-    const out = await runCriuCommand({ command: command(dir), env: {}, progress, spawn, sleep: async () => undefined, maxRetries: 2 });
+    const out = await runCriuCommand({ signatures: SIGNATURES, command: command(dir), env: {}, progress, spawn, sleep: async () => undefined, maxRetries: 2 });
     assert.equal(out.ok, false);
     assert.equal(calls.length, 3, 'one attempt and two retries');
     assert.equal(out.explanation?.diagnoses[0]?.ruleId, 'netlink-pending-data');
@@ -130,7 +131,7 @@ test('a failure that is not transient is explained at once from its own log, not
   const dir = tempDir();
   try {
     const { spawn, calls } = scripted(dir, [() => (writeFileSync(path.join(dir, 'dump.log'), lab('tty-stock-busybox-dump-criu4.2.1-linux6.18.log')), failed())]);
-    const out = await runCriuCommand({ command: command(dir), env: {}, progress: recorder(), spawn, sleep: async () => assert.fail('no retry') });
+    const out = await runCriuCommand({ signatures: SIGNATURES, command: command(dir), env: {}, progress: recorder(), spawn, sleep: async () => assert.fail('no retry') });
     assert.equal(out.ok, false);
     assert.equal(calls.length, 1);
     assert.equal(out.explained, 'log');
@@ -146,7 +147,7 @@ test('lxc-checkpoint refusing before CRIU runs is explained from its error outpu
   try {
     const stderr = lab('fresh-dir-lxc-checkpoint-stderr-lxc5.0.2.log');
     const { spawn } = scripted(dir, [() => failed(stderr)]);
-    const out = await runCriuCommand({ command: command(dir), env: {}, progress: recorder(), spawn });
+    const out = await runCriuCommand({ signatures: SIGNATURES, command: command(dir), env: {}, progress: recorder(), spawn });
     assert.equal(out.explained, 'stderr');
     assert.equal(out.explanation?.diagnoses[0]?.ruleId, 'checkpoint-dir-used');
   } finally {
@@ -168,7 +169,7 @@ test('the config file reaches CRIU through CRIU_CONFIG_FILE for that one command
     ]);
     const conf = '# by ctcr\nnetwork-lock nftables\n';
     const env = { PATH: '/usr/bin', CRIU_CONFIG_FILE: '/etc/user.conf' };
-    await runCriuCommand({ command: command(dir, { configFile: conf }), env, progress: recorder(), spawn, tmpDir: tmp });
+    await runCriuCommand({ signatures: SIGNATURES, command: command(dir, { configFile: conf }), env, progress: recorder(), spawn, tmpDir: tmp });
     assert.equal(seen.text, conf);
     assert.ok(seen.path!.startsWith(tmp), 'not the host-wide file, not the user file');
     assert.equal(existsSync(seen.path!), false, 'removed afterwards');
@@ -176,7 +177,7 @@ test('the config file reaches CRIU through CRIU_CONFIG_FILE for that one command
 
     // without a config file, the environment passes as it is
     const plain = scripted(dir, [(e) => (assert.equal(e.CRIU_CONFIG_FILE, '/etc/user.conf'), ok())]);
-    await runCriuCommand({ command: command(dir), env, progress: recorder(), spawn: plain.spawn });
+    await runCriuCommand({ signatures: SIGNATURES, command: command(dir), env, progress: recorder(), spawn: plain.spawn });
   } finally {
     rmSync(dir, { recursive: true, force: true });
     rmSync(tmp, { recursive: true, force: true });
@@ -189,7 +190,7 @@ test('the config file is removed when the attempt fails too', async () => {
   try {
     let conf = '';
     const { spawn } = scripted(dir, [(env) => ((conf = env.CRIU_CONFIG_FILE!), failed('criu: boom'))]);
-    const out = await runCriuCommand({ command: command(dir, { configFile: 'x\n' }), env: {}, progress: recorder(), spawn, tmpDir: tmp });
+    const out = await runCriuCommand({ signatures: SIGNATURES, command: command(dir, { configFile: 'x\n' }), env: {}, progress: recorder(), spawn, tmpDir: tmp });
     assert.equal(out.ok, false);
     assert.equal(existsSync(conf), false);
   } finally {
@@ -206,12 +207,12 @@ test('a keeper (criu engine restore) reports criu’s status on stdout; the rest
       () => (writeFileSync(pidFile, '4242\n'), writeFileSync(path.join(dir, 'restore.log'), ''), { exitCode: null, signal: null, stdout: 'ctcr-criu-exit 0\n', stderr: '' }),
     ]);
     const cmd = command(dir, { action: 'restore', engine: 'criu', program: 'unshare', logFile: path.join(dir, 'restore.log'), pidFile, keeper: true });
-    const out = await runCriuCommand({ command: cmd, env: {}, progress: recorder(), spawn });
+    const out = await runCriuCommand({ signatures: SIGNATURES, command: cmd, env: {}, progress: recorder(), spawn });
     assert.equal(out.ok, true);
     assert.equal(out.restoredPid, 4242);
 
     const bad = scripted(dir, [() => ({ exitCode: null, signal: null, stdout: 'ctcr-criu-exit 1\n', stderr: '' })]);
-    assert.equal((await runCriuCommand({ command: cmd, env: {}, progress: recorder(), spawn: bad.spawn })).ok, false);
+    assert.equal((await runCriuCommand({ signatures: SIGNATURES, command: cmd, env: {}, progress: recorder(), spawn: bad.spawn })).ok, false);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -15,6 +15,7 @@ import { runCriuCommand } from '../../src/run/runner.js';
 import { spawnProgram } from '../../src/run/spawn.js';
 import { cgroupPathsOf, freezerDirs, isFrozen, thawContainer } from '../../src/run/thaw.js';
 import { FIXTURES_DIR } from '../criu/fixtures.js';
+import { SIGNATURES } from '../helpers/signatures.js';
 
 /** Running or sleeping; a killed child waiting for its new parent to reap it (Z) is not alive. */
 const alive = (pid: number) => {
@@ -148,7 +149,7 @@ test('the runner: past its deadline it kills the program group, thaws the contai
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const command: CriuCommand = { action: 'dump', engine: 'lxc', criuVersion: '4.2.1', program, args: [], options: [], skipped: [], logFile: path.join(dir, 'dump.log') };
   const t0 = performance.now();
-  const out = await runCriuCommand({ command, env: process.env, progress: quiet, timeoutMs: 500, container: c, sleep: async () => assert.fail('a timeout is not retried') });
+  const out = await runCriuCommand({ signatures: SIGNATURES, command, env: process.env, progress: quiet, timeoutMs: 500, container: c, sleep: async () => assert.fail('a timeout is not retried') });
   const took = performance.now() - t0;
   assert.equal(out.ok, false);
   assert.ok(took < 5000, `returned in ${took} ms`);
@@ -167,7 +168,7 @@ test('the runner: a program that ends in time is not touched by the watchdog', a
   const dir = mkdtempSync(path.join(os.tmpdir(), 'ctcr-watchdog-run-'));
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const command: CriuCommand = { action: 'dump', engine: 'lxc', criuVersion: '4.2.1', program: 'false', args: [], options: [], skipped: [], logFile: path.join(dir, 'dump.log') };
-  const out = await runCriuCommand({ command, env: process.env, progress: quiet, timeoutMs: 5000, container: c });
+  const out = await runCriuCommand({ signatures: SIGNATURES, command, env: process.env, progress: quiet, timeoutMs: 5000, container: c });
   assert.equal(out.ok, false);
   assert.equal(out.watchdog, undefined);
   assert.ok(freezerDirs(c).every(isFrozen), 'a container frozen by someone else stays as it was');

@@ -1,0 +1,13 @@
+import rule from '../../rules/nested-namespace.js';
+import { testLogRule } from '../helpers/log-rule-tester.js';
+
+testLogRule(rule, {
+  valid: [
+    '(00.007567) Error (criu/mount.c:625): mnt: FS mnt ./sys/kernel/config dev 0x23 root / unsupported id 3017',
+    'Error (criu/util.c:1534): rlimit: Can\'t setup RLIMIT_NOFILE for self: Operation not permitted',
+  ],
+  invalid: [
+    'b"(00.000806) Error (criu/namespaces.c:460): Can\'t dump nested time namespace for 51"',
+    '(00.103446) Error (criu/namespaces.c:415): Can\'t dump nested uts namespace for 1958',
+  ],
+});

@@ -1,4 +1,4 @@
-/** A task holds a file from a mount CRIU does not dump (outside the container's mount namespace). The doctor finds it in the container's tasks (src/live/refusals.ts); ctcr explain recognises it in CRIU's log. */
+/** A task holds a file from a mount CRIU does not dump (outside the container's mount namespace). Predicted from the task facts (src/live/refusals.ts) and recognised in CRIU and lxc-checkpoint logs (ctcr explain). */
 import { defineRule } from '../src/rule.js';
 import { externalFileReports } from '../src/live/refusals.js';
 
@@ -7,6 +7,7 @@ export default defineRule({
   severity: 'error',
   summary: 'A task holds a file from a mount CRIU does not dump (outside the container\'s mount namespace).',
   scope: 'live',
+  check: externalFileReports,
   docs: {
     why: 'CRIU records each open file by its mount; a file opened on a mount that is not in the dumped mount namespace (a host fd passed in by lxc-attach, a pts of the host) cannot be found: "Can\'t lookup mount=N for fd=M".',
     fix: 'Close the descriptor (restart the process from inside the container, without host fds), or declare the file external (--external file[mnt_id:inode]) and pass it back with --inherit-fd on restore.',
@@ -23,5 +24,4 @@ export default defineRule({
       ],
     },
   ],
-  check: externalFileReports,
 });

@@ -1,4 +1,4 @@
-/** A unix socket of the container is connected to a peer outside it. The doctor finds it in the container's tasks (src/live/refusals.ts); ctcr explain recognises it in CRIU's log. */
+/** A unix socket of the container is connected to a peer outside it. Predicted from the task facts (src/live/refusals.ts) and recognised in CRIU and lxc-checkpoint logs (ctcr explain). */
 import { defineRule } from '../src/rule.js';
 import { externalUnixSocketReports } from '../src/live/refusals.js';
 
@@ -7,6 +7,7 @@ export default defineRule({
   severity: 'error',
   summary: 'A unix socket of the container is connected to a peer outside it.',
   scope: 'live',
+  check: externalUnixSocketReports,
   docs: {
     why: 'CRIU dumps both ends of a unix socket pair; when the peer is held by no dumped task (a host daemon, a socket passed in by lxc-attach), it refuses: "Unix socket ... is external" unless --ext-unix-sk is given.',
     fix: 'Close the connection (restart the process from inside the container), or pass --external unix[INODE] (old: --ext-unix-sk) on dump and restore when the peer will exist on the target.',
@@ -24,5 +25,4 @@ export default defineRule({
       ],
     },
   ],
-  check: externalUnixSocketReports,
 });

@@ -1,4 +1,4 @@
-/** A task holds a deleted file larger than the ghost-file limit. The doctor finds it in the container's tasks (src/live/refusals.ts); ctcr explain recognises it in CRIU's log. */
+/** A task holds a deleted file larger than the ghost-file limit. Predicted from the task facts (src/live/refusals.ts) and recognised in CRIU and lxc-checkpoint logs (ctcr explain). */
 import { defineRule } from '../src/rule.js';
 import { ghostFileReports } from '../src/live/refusals.js';
 
@@ -7,6 +7,7 @@ export default defineRule({
   severity: 'error',
   summary: 'A task holds a deleted file larger than the ghost-file limit.',
   scope: 'live',
+  check: ghostFileReports,
   docs: {
     why: 'CRIU copies the content of open deleted files into the images, up to --ghost-limit (1 MiB by default; lxc-checkpoint does not raise it): "Can\'t dump ghost file X of N size, increase limit".',
     fix: 'Close the deleted file (restart the process), or raise the limit with ghost-limit in a CRIU config file.',
@@ -27,5 +28,4 @@ export default defineRule({
       ],
     },
   ],
-  check: ghostFileReports,
 });

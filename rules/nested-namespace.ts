@@ -1,4 +1,4 @@
-/** A task of the container has a namespace of a kind CRIU cannot dump nested. The doctor finds it in the container's tasks (src/live/refusals.ts); ctcr explain recognises it in CRIU's log. */
+/** A task of the container has a namespace of a kind CRIU cannot dump nested. Predicted from the task facts (src/live/refusals.ts) and recognised in CRIU and lxc-checkpoint logs (ctcr explain). */
 import { defineRule } from '../src/rule.js';
 import { nestedNamespaceReports } from '../src/live/refusals.js';
 
@@ -7,6 +7,7 @@ export default defineRule({
   severity: 'error',
   summary: 'A task of the container has a namespace of a kind CRIU cannot dump nested.',
   scope: 'live',
+  check: nestedNamespaceReports,
   docs: {
     why: 'CRIU dumps nested mount and network namespaces, but a task with its own uts, ipc, user, pid, cgroup or time namespace inside the container fails the dump: "Can\'t dump nested uts namespace for N".',
     fix: 'Stop that process, or disable what creates the namespace (systemd units with ProtectHostname=, PrivateUsers=, nested containers).',
@@ -24,5 +25,4 @@ export default defineRule({
       ],
     },
   ],
-  check: nestedNamespaceReports,
 });

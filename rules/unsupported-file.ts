@@ -1,4 +1,4 @@
-/** A task holds a kind of descriptor CRIU cannot dump. The doctor finds it in the container's tasks (src/live/refusals.ts); ctcr explain recognises it in CRIU's log. */
+/** A task holds a kind of descriptor CRIU cannot dump. Predicted from the task facts (src/live/refusals.ts) and recognised in CRIU and lxc-checkpoint logs (ctcr explain). */
 import { defineRule } from '../src/rule.js';
 import { unsupportedFileReports } from '../src/live/refusals.js';
 
@@ -7,6 +7,7 @@ export default defineRule({
   severity: 'error',
   summary: 'A task holds a kind of descriptor CRIU cannot dump.',
   scope: 'live',
+  check: unsupportedFileReports,
   docs: {
     why: 'CRIU refuses descriptors it has no dumper for: "Can\'t dump file N of that type" (userfaultfd, perf_event, some anon inodes, bpf objects on older CRIU).',
     fix: 'Stop or restart the process holding it (the finding names process and fd).',
@@ -20,5 +21,4 @@ export default defineRule({
       ],
     },
   ],
-  check: unsupportedFileReports,
 });

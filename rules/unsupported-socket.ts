@@ -1,4 +1,4 @@
-/** A task holds a socket of a family or state CRIU cannot dump. The doctor finds it in the container's tasks (src/live/refusals.ts); ctcr explain recognises it in CRIU's log. */
+/** A task holds a socket of a family or state CRIU cannot dump. Predicted from the task facts (src/live/refusals.ts) and recognised in CRIU and lxc-checkpoint logs (ctcr explain). */
 import { defineRule } from '../src/rule.js';
 import { UPGRADE } from '../src/criu/log-helpers.js';
 import { unsupportedSocketReports } from '../src/live/refusals.js';
@@ -8,6 +8,7 @@ export default defineRule({
   severity: 'error',
   summary: 'A task holds a socket of a family or state CRIU cannot dump.',
   scope: 'live',
+  check: unsupportedSocketReports,
   docs: {
     why: 'CRIU dumps unix, inet (TCP, UDP, raw with limits), netlink and packet sockets; other families (SCTP, AF_ALG, vsock, bluetooth...) or states fail: "sk unsupported", "Unknown socket family".',
     fix: 'Stop the process holding the socket before the dump.',
@@ -40,5 +41,4 @@ export default defineRule({
       ],
     },
   ],
-  check: unsupportedSocketReports,
 });

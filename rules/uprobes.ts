@@ -1,4 +1,4 @@
-/** A task has uprobes set, which CRIU refuses by default. The doctor finds it in the container's tasks (src/live/refusals.ts); ctcr explain recognises it in CRIU's log. */
+/** A task has uprobes set, which CRIU refuses by default. Predicted from the task facts (src/live/refusals.ts) and recognised in CRIU and lxc-checkpoint logs (ctcr explain). */
 import { defineRule } from '../src/rule.js';
 import { uprobesReports } from '../src/live/refusals.js';
 
@@ -7,6 +7,7 @@ export default defineRule({
   severity: 'error',
   summary: 'A task has uprobes set, which CRIU refuses by default.',
   scope: 'live',
+  check: uprobesReports,
   docs: {
     why: 'A uprobe vma in a task (from perf/bpftrace/systemtap tracing) fails the dump unless --allow-uprobes.',
     fix: 'Stop the tracing before the dump, or pass --allow-uprobes.',
@@ -20,5 +21,4 @@ export default defineRule({
       ],
     },
   ],
-  check: uprobesReports,
 });

@@ -28,9 +28,29 @@ new RuleTester().run(rule, {
     { name: 'hugetlbfs: lxc-checkpoint passes --enable-fs hugetlbfs', config: PLAIN, host: host(), container: withMounts({ fstype: 'hugetlbfs', mountPoint: '/dev/hugepages' }) },
     { name: 'a bind of an ext4 subfolder (root is not /): external, auto-detected', config: PLAIN, host: host(), container: withMounts({ fstype: 'ext4', root: '/srv/data', mountPoint: '/data', source: '/dev/vdb' }) },
     { name: 'stopped: no mount table', config: PLAIN, host: host(), container: stoppedBusybox() },
+    {
+      name: 'the declared mqueue mount, found empty by the doctor: the static warning is settled',
+      config: 'lxc.mount.entry = mqueue dev/mqueue mqueue defaults,optional,create=dir 0 0\n',
+      host: host(),
+      container: busybox({ mustBeEmpty: { ok: true, value: [{ mountPoint: '/dev/mqueue', fstype: 'mqueue', entries: [] }] } }),
+    },
     { name: 'a restore does not dump', config: PLAIN, host: host(), container: withMounts({ fstype: 'configfs', mountPoint: '/sys/kernel/config' }), purpose: 'restore' },
   ],
   invalid: [
+    {
+      name: 'the declared mqueue mount holding a queue: an error (the lab: "mqueue isn\'t empty"), not the static warning',
+      config: 'lxc.mount.entry = mqueue dev/mqueue mqueue defaults,optional,create=dir 0 0\n',
+      host: host(),
+      container: busybox({ mustBeEmpty: { ok: true, value: [{ mountPoint: '/dev/mqueue', fstype: 'mqueue', entries: ['q'] }] } }),
+      errors: [{ file: BUSYBOX_CONFIG_PATH, line: 0, severity: 'error', message: /^mqueue at \/dev\/mqueue holds 1 POSIX message queue \(q\)/ }],
+    },
+    {
+      name: 'the declared mqueue mount, contents unknown: the static warning stays',
+      config: 'lxc.mount.entry = mqueue dev/mqueue mqueue defaults,optional,create=dir 0 0\n',
+      host: host(),
+      container: busybox(),
+      errors: [{ file: 'config', line: 1, severity: 'warning', message: /only when it is empty/ }],
+    },
     {
       name: 'declared in the config: reported once, by the static half, on its line',
       config: 'lxc.mount.entry = /dev/vdb data ext4 defaults 0 0\n',

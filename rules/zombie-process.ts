@@ -16,7 +16,8 @@ export default defineRule({
       pattern: /zombie (\d+) \(comm .*\) found while seizing|Zombies with threads are not supported/,
       explain(m, { log }) {
         // compel could not interrupt that task first: another tracer holds it, and CRIU reads the failed seize as a zombie.
-        if (m[1] && log.lines.some((l) => new RegExp(`Unable to interrupt task: ${m[1]}\\b`).test(l.message))) {
+        const interrupted = m[1] ? new RegExp(`Unable to interrupt task: ${m[1]}\\b`) : undefined;
+        if (interrupted && log.lines.some((l) => interrupted.test(l.message))) {
           return {
             ruleId: 'traced-process',
             message: `task ${m[1]} is traced by another process (a debugger, strace), so CRIU cannot seize it; the "zombie" in the message is how the failed seize reads`,

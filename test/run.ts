@@ -7,8 +7,8 @@
 import { spawn } from 'node:child_process';
 import fg from 'fast-glob';
 import { fileURLToPath } from 'node:url';
-import { readState } from '../src/lab/state.js';
-import { labDown } from '../src/lab/index.js';
+import { readState } from '../lab/state.js';
+import { labDown } from '../lab/index.js';
 
 const testDir = fileURLToPath(new URL('./', import.meta.url));
 const started = Date.now();

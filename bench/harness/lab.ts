@@ -7,7 +7,7 @@ import { lstatSync, readFileSync, realpathSync, writeFileSync } from 'node:fs';
 import {
   createContainer, destroyContainer, ensureLab, labCanRun, lxcTool, startContainer,
   type LabContainer, type LabInfo,
-} from '../../src/lab/index.js';
+} from '../../lab/index.js';
 import { Skip } from './types.js';
 
 export interface BenchLab {

@@ -5,7 +5,7 @@
  */
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { LAB_TMP, lxcTool, refreshInitPid, type LabContainer } from '../../src/lab/index.js';
+import { LAB_TMP, lxcTool, refreshInitPid, type LabContainer } from '../../lab/index.js';
 import { parseStatsImage } from '../../src/criu/stats.js';
 import { runCommand, type Command, type Sample } from '../harness/spawn.js';
 import { atMost, summarize } from '../harness/stats.js';

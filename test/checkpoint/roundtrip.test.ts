@@ -25,7 +25,7 @@ import { ctcr, type CliResult } from '../helpers/cli.js';
 import {
   LAB_BRIDGE, containerState, lxcTool, processesInPidns, refreshInitPid, startContainer, stopContainer, treeKey, waitForStableTree,
   type LabContainer,
-} from '../../src/lab/index.js';
+} from '../../lab/index.js';
 
 const SUBNET = '10.213.77';
 const BRIDGE_ADDRESS = `${SUBNET}.1/24`;

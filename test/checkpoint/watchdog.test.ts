@@ -14,7 +14,7 @@ import path from 'node:path';
 import type { TestContext } from 'node:test';
 import { labTest, ms, scratchDir, withContainer } from '../helpers/lab.js';
 import { CLI, ctcr } from '../helpers/cli.js';
-import { containerState, lxcTool, refreshInitPid, startContainer, type LabContainer } from '../../src/lab/index.js';
+import { containerState, lxcTool, refreshInitPid, startContainer, type LabContainer } from '../../lab/index.js';
 import { freezerDirs, isFrozen } from '../../src/run/thaw.js';
 
 const read = (f: string) => {

@@ -34,6 +34,22 @@ test("the README's quick start is two commands: install (leaving ctcr on PATH) a
   assert.equal(pkg.bin.ctcr, 'dist/src/cli.js');
   assert.ok(pkg.scripts.prepare, 'an install from the clone builds dist/');
   assert.ok(!Object.keys(pkg.devDependencies).some((d: string) => d.includes('sarif-multitool')), 'no 100 MB SARIF tool to validate SARIF');
+  // execa is the lab's and the tests' (the product spawns with node:child_process).
+  assert.ok(!('execa' in pkg.dependencies), 'execa is a development dependency');
+});
+
+test('npm pack ships only what users run: no lab, tests, bench or docs generator', async () => {
+  const pack = await execa('npm', ['pack', '--dry-run', '--ignore-scripts', '--json'], { cwd: REPO, reject: false });
+  assert.equal(pack.exitCode, 0, pack.stderr);
+  const files: string[] = JSON.parse(pack.stdout)[0].files.map((f: { path: string }) => f.path);
+  assert.ok(files.includes('dist/src/cli.js'), files.slice(0, 5).join(', '));
+  const infra = files.filter((f) => /^dist\/(lab|test|bench|tools)\/|^dist\/src\/(lab|docs)\//.test(f));
+  assert.deepEqual(infra, []);
+  // Nothing the product runs may import the infrastructure that is not shipped.
+  for (const f of files.filter((x) => x.endsWith('.js'))) {
+    const text = await readFile(path.join(REPO, f), 'utf8');
+    assert.doesNotMatch(text, /from '(\.\.\/)+(lab|test|bench|tools)\//, f);
+  }
 });
 
 test('npm pack, installed into a prefix, gives a ctcr on PATH that runs the README example', async (t) => {

@@ -23,7 +23,7 @@ import { ctcr } from '../helpers/cli.js';
 import {
   containerState, lxcTool, processesInPidns, refreshInitPid, startContainer, stopContainer, treeKey,
   type LabContainer,
-} from '../../src/lab/index.js';
+} from '../../lab/index.js';
 
 interface JsonFinding {
   ruleId: string;

@@ -15,7 +15,7 @@ import path from 'node:path';
 import type { TestContext } from 'node:test';
 import { execa } from 'execa';
 import { labTest, ms, scratchDir, withContainer } from '../helpers/lab.js';
-import { containerState, lxcTool, rootErrorText, startContainer, stopContainer, type LabContainer } from '../../src/lab/index.js';
+import { containerState, lxcTool, rootErrorText, startContainer, stopContainer, type LabContainer } from '../../lab/index.js';
 import { ctcrRaw } from './run-cli.js';
 
 async function checkpoint(t: TestContext, c: LabContainer, dir: string, action: 'dump' | 'restore'): Promise<{ ok: boolean; root: string }> {

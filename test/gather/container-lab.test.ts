@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { gatherContainer, ProcScan } from '../../src/gather/container.js';
 import { parseProcStat } from '../../src/gather/procfs.js';
-import { lxcTool, processesInPidns, stopContainer } from '../../src/lab/index.js';
+import { lxcTool, processesInPidns, stopContainer } from '../../lab/index.js';
 import { labTest, withContainer } from '../helpers/lab.js';
 
 labTest('gatherContainer on a running busybox container, through lxc-info and through its monitor', async (t) => {

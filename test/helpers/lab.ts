@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import {
   createContainer, destroyContainer, ensureLab, labCanRun, LAB_TMP,
   type CreateOptions, type LabContainer, type LabInfo,
-} from '../../src/lab/index.js';
+} from '../../lab/index.js';
 
 const inCI = () => process.env.CI === 'true' || process.env.CI === '1';
 

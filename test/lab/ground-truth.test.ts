@@ -12,7 +12,7 @@ import { labTest, ms, scratchDir, withContainer } from '../helpers/lab.js';
 import {
   containerState, lxcTool, processesInPidns, refreshInitPid, rootError, rootErrorText, startContainer, stopContainer, treeKey,
   type LabContainer,
-} from '../../src/lab/index.js';
+} from '../../lab/index.js';
 
 /** Root causes of a failed dump of a stock container that we know of (see docs/lab.md). */
 const KNOWN_DUMP_CAUSES: Array<{ id: string; re: RegExp }> = [

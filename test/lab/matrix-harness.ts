@@ -16,8 +16,8 @@ import { fileURLToPath } from 'node:url';
 import {
   containerState, createContainer, destroyContainer, lxcTool, processesInPidns, refreshInitPid, rootErrorText,
   startContainer, stopContainer, LAB_TMP, type LabContainer,
-} from '../../src/lab/index.js';
-import { run, which } from '../../src/lab/exec.js';
+} from '../../lab/index.js';
+import { run, which } from '../../lab/exec.js';
 import { editBaseline } from './baseline-edits.js';
 
 const here = dirname(fileURLToPath(import.meta.url));

@@ -5,7 +5,7 @@
  * test/lab/matrix.test.ts does.
  */
 import { writeFileSync } from 'node:fs';
-import { ensureLab, labCanRun } from '../../src/lab/index.js';
+import { ensureLab, labCanRun } from '../../lab/index.js';
 import { buildHelper, groundTruthMarkdown, runMatrix, STATES } from './matrix-harness.js';
 
 const can = labCanRun();

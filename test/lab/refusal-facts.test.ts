@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Report, Snapshot } from '../../src/types.js';
 import { labTest, scratchDir, withContainer } from '../helpers/lab.js';
-import { lxcTool, startContainer, type LabContainer } from '../../src/lab/index.js';
+import { lxcTool, startContainer, type LabContainer } from '../../lab/index.js';
 import { inspect } from '../../src/engine/inspect.js';
 import { requireVersion } from '../../src/engine/assumptions.js';
 import * as refusals from '../../src/live/refusals.js';

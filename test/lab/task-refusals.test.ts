@@ -13,7 +13,7 @@ import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import type { TestContext } from 'node:test';
 import { labTest, scratchDir, withContainer } from '../helpers/lab.js';
 import { ctcr } from '../helpers/cli.js';
-import { lxcTool, startContainer, type LabContainer } from '../../src/lab/index.js';
+import { lxcTool, startContainer, type LabContainer } from '../../lab/index.js';
 
 const RULES = ['traced-process', 'session-outside', 'stopped-process'];
 

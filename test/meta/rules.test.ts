@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { access, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { loadRules } from '../../src/engine/load-rules.js';
-import { rulesMarkdown } from '../../src/docs/rules-md.js';
+import { rulesMarkdown } from '../../tools/docs/rules-md.js';
 import { REPO } from '../helpers/cli.js';
 
 const rules = await loadRules();

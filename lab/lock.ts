@@ -5,7 +5,7 @@
  */
 import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
 import { LAB_LOCK } from './paths.js';
-import { isProcessAlive } from '../util/process.js';
+import { isProcessAlive } from '../src/util/process.js';
 
 let depth = 0; // re-entrant within one process
 

@@ -1,7 +1,7 @@
 /** `npm run docs`: regenerates docs/rules.md. */
 import { writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { loadRules } from '../engine/load-rules.js';
+import { loadRules } from '../../src/engine/load-rules.js';
 import { rulesMarkdown } from './rules-md.js';
 
 const target = fileURLToPath(new URL('../../../docs/rules.md', import.meta.url));

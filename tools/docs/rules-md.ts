@@ -1,6 +1,6 @@
 /** docs/rules.md, generated from the rules' own metadata so the two cannot drift apart. */
-import type { Rule } from '../types.js';
-import { byId } from '../util/compare.js';
+import type { Rule } from '../../src/types.js';
+import { byId } from '../../src/util/compare.js';
 
 type RuleMeta = Pick<Rule, 'id' | 'severity' | 'summary' | 'scope' | 'docs'>;
 

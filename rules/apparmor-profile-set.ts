@@ -14,6 +14,10 @@ export default defineRule({
   severity: 'warning',
   summary: 'lxc.apparmor.profile is set: lxc-checkpoint restores with --lsm-profile apparmor:<value>, which fails without AppArmor.',
   scope: 'static',
+  messages: {
+    profileSet: 'lxc.apparmor.profile is set, so the restore asks CRIU for --lsm-profile apparmor:<value>',
+  },
+  hasSuggestions: true,
   docs: {
     why:
       'On restore, lxc-checkpoint passes --lsm-profile apparmor:<value> whenever the config sets lxc.apparmor.profile, whatever the value ' +
@@ -52,6 +56,7 @@ export default defineRule({
         };
     return [
       {
+        messageId: 'profileSet',
         message:
           `${entry.key} = ${entry.value}: on restore lxc-checkpoint passes --lsm-profile apparmor:${entry.value}${literal}, and CRIU refuses it ` +
           `on a kernel without AppArmor ("apparmor LSM specified but apparmor not supported by kernel"); remove the key for hosts without AppArmor`,

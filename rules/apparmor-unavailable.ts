@@ -15,6 +15,10 @@ export default defineRule({
   severity: 'error',
   summary: 'lxc.apparmor.profile is set but this kernel has no AppArmor: the restore fails.',
   scope: 'live',
+  messages: {
+    noAppArmor: 'lxc.apparmor.profile is set but this kernel has no AppArmor: the restore fails',
+  },
+  hasSuggestions: true,
   docs: {
     why:
       'On restore lxc-checkpoint passes --lsm-profile apparmor:<lxc.apparmor.profile> whenever the key is set, whatever its value (unconfined ' +
@@ -61,6 +65,7 @@ export default defineRule({
         };
     return [
       {
+        messageId: 'noAppArmor',
         message:
           `${entry.key} = ${entry.value}, but this kernel has no AppArmor (no /sys/kernel/security/apparmor): on restore lxc-checkpoint passes ` +
           `--lsm-profile apparmor:${entry.value} and CRIU refuses it ("apparmor LSM specified but apparmor not supported by kernel"). Remove the key`,

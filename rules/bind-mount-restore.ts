@@ -28,6 +28,10 @@ export default defineRule({
   severity: 'error',
   summary: "A bind mount's host source is a symlink: CRIU's default mount engine fails to restore it.",
   scope: 'live',
+  messages: {
+    symlinkSource: "a bind mount's host source is a symlink, which CRIU's default mount engine cannot restore",
+  },
+  fixable: true,
   docs: {
     why:
       'lxc-checkpoint marks every bind lxc.mount.entry as an external mount and, on restore, hands CRIU its source path as written ' +
@@ -80,6 +84,7 @@ export default defineRule({
         if (token) edits.push({ file: doc.path, start: entry.valueStart + skip, end: entry.valueStart + skip + token.length, text: escapeField(facts.realPath) });
       }
       reports.push({
+        messageId: 'symlinkSource',
         message:
           `lxc.mount.entry '${entry.value}': its source ${mount.fsname} is a symlink to ${facts.realPath}; CRIU's mount-v2 engine takes the link itself ` +
           `and the restore fails ("mnt-v2: Failed to move_mount from ${mount.fsname} to ...: Invalid argument"). Point the entry at ${facts.realPath}`,

@@ -9,6 +9,9 @@ export default defineRule({
   severity: 'error',
   summary: 'lxc.net.N.link of a veth network is not a bridge on this host.',
   scope: 'live',
+  messages: {
+    noBridge: 'the bridge lxc.net.N.link names does not exist on this host',
+  },
   docs: {
     why:
       'For a veth network LXC plugs the host end of the pair into the bridge lxc.net.N.link names, at start and on restore: lxc-checkpoint ' +
@@ -29,6 +32,7 @@ export default defineRule({
       if (bridges.includes(link.value)) continue;
       const have = bridges.length ? `this host's bridges: ${bridges.join(', ')}` : 'this host has no bridge';
       reports.push({
+        messageId: 'noBridge',
         message: `${link.key} = ${link.value}: no bridge of that name on this host (${have}); LXC cannot plug the container's veth into it at start, nor CRIU on restore. Create it or name an existing bridge`,
         location: at(link),
       });

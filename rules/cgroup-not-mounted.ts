@@ -11,6 +11,11 @@ export default defineRule({
   severity: 'error',
   summary: 'No cgroup hierarchy is mounted, or the freezer is not where lxc-checkpoint looks for it.',
   scope: 'live',
+  messages: {
+    noCgroup: 'no cgroup filesystem is mounted',
+    unifiedElsewhere: 'cgroup2 is mounted elsewhere than /sys/fs/cgroup, where lxc-checkpoint looks',
+    freezerMissing: 'the v1 freezer controller is not mounted where lxc-checkpoint looks',
+  },
   docs: {
     why:
       'lxc-checkpoint passes --freeze-cgroup to CRIU: /sys/fs/cgroup/<container cgroup> on a pure cgroup2 host, /sys/fs/cgroup/freezer/<container cgroup> ' +
@@ -25,16 +30,17 @@ export default defineRule({
     const cg = host && known(host.cgroups);
     if (!cg) return [];
     if (cg.layout === 'none') {
-      return [{ message: 'no cgroup filesystem is mounted: LXC cannot freeze the container for CRIU, nor can CRIU dump its cgroups. Mount cgroup2 at /sys/fs/cgroup', location: HOST_LOCATION }];
+      return [{ messageId: 'noCgroup', message: 'no cgroup filesystem is mounted: LXC cannot freeze the container for CRIU, nor can CRIU dump its cgroups. Mount cgroup2 at /sys/fs/cgroup', location: HOST_LOCATION }];
     }
     if (cg.layout === 'v2') {
       if (cg.unifiedPath === UNIFIED) return [];
-      return [{ message: `cgroup2 is mounted at ${cg.unifiedPath}, not ${UNIFIED}, where lxc-checkpoint looks for the container's cgroup.freeze; mount it at ${UNIFIED}`, location: HOST_LOCATION }];
+      return [{ messageId: 'unifiedElsewhere', message: `cgroup2 is mounted at ${cg.unifiedPath}, not ${UNIFIED}, where lxc-checkpoint looks for the container's cgroup.freeze; mount it at ${UNIFIED}`, location: HOST_LOCATION }];
     }
     if (cg.freezerV1 === FREEZER_V1) return [];
     const where = cg.freezerV1 ? `is mounted at ${cg.freezerV1}` : 'is not mounted';
     return [
       {
+        messageId: 'freezerMissing',
         message: `this host has v1 cgroup hierarchies (${cg.layout}), so lxc-checkpoint freezes the container through ${FREEZER_V1}, but the freezer controller ${where}; mount it at ${FREEZER_V1}`,
         location: HOST_LOCATION,
       },

@@ -7,6 +7,10 @@ export default defineRule({
   severity: 'error',
   summary: 'The checkpoint directory already holds a checkpoint (or is not a directory): the dump is refused.',
   scope: 'live',
+  messages: {
+    notDirectory: 'the checkpoint path exists and is not a directory',
+    holdsCheckpoint: 'the checkpoint directory already holds a checkpoint',
+  },
   docs: {
     why:
       'Before a dump lxc-checkpoint looks for <dir>/inventory.img and stops when it is there: "please use a fresh directory for the dump ' +
@@ -29,11 +33,12 @@ export default defineRule({
     const c = snapshot.container;
     if (!dir || !c || snapshot.purpose === 'restore') return [];
     if (dir.exists && dir.isDirectory === false) {
-      return [{ message: `${dir.path} is not a directory: lxc-checkpoint cannot dump into it. Name a new directory`, location: containerLocation(c) }];
+      return [{ messageId: 'notDirectory', message: `${dir.path} is not a directory: lxc-checkpoint cannot dump into it. Name a new directory`, location: containerLocation(c) }];
     }
     if (!dir.hasInventory) return [];
     return [
       {
+        messageId: 'holdsCheckpoint',
         message: `${dir.path} already holds a checkpoint (inventory.img${dir.hasTtyInfo ? ', tty.info' : ''}): lxc-checkpoint refuses to dump into it ("please use a fresh directory for the dump directory"). Use a new directory`,
         location: containerLocation(c),
       },

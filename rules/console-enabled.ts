@@ -19,6 +19,11 @@ export default defineRule({
   severity: 'warning',
   summary: 'The console is not disabled (lxc.console.path is not none), so the container has a host-held console pty.',
   scope: 'static',
+  messages: {
+    consoleSet: 'lxc.console.path is set to something other than none',
+    consoleUnset: 'lxc.console.path is not set, so LXC allocates a console',
+  },
+  hasSuggestions: true,
   docs: {
     why:
       'Unless lxc.console.path is none (also when the key is absent), LXC allocates a pty for the container and bind-mounts it over /dev/console; ' +
@@ -45,6 +50,7 @@ export default defineRule({
           : `${entry.key} = ${entry.value}: LXC allocates a console pty`;
       return [
         {
+          messageId: 'consoleSet',
           message: `${what} and bind-mounts it over /dev/console; ${CONSEQUENCE}. Set it to none`,
           location: at(entry),
           suggestions: [{ description: `set ${entry.key} to none (no console: lxc-console will not work, lxc-attach will)`, edits: [replaceValue(doc, entry, 'none')] }],
@@ -58,6 +64,7 @@ export default defineRule({
     const related = main.entries.filter((e) => /^lxc\.(console|tty|pty)\b/.test(canonicalKey(e.key))).at(-1);
     return [
       {
+        messageId: 'consoleUnset',
         message: `${key} is not set, so LXC allocates a console pty and bind-mounts it over /dev/console; ${CONSEQUENCE}. Add ${line}`,
         location: { file: main.path, line: 1, column: 1 },
         suggestions: [

@@ -15,6 +15,10 @@ export default defineRule({
   severity: 'error',
   summary: 'The checkpoint was made with a console (tty.info) but the container has lxc.console.path = none: the restore fails.',
   scope: 'live',
+  messages: {
+    dumpedWithConsole: 'the checkpoint holds a console (tty.info) but the container has lxc.console.path = none',
+  },
+  hasSuggestions: true,
   docs: {
     why:
       'When the dumped container had a console, lxc-checkpoint writes tty.info into the images and dumps /dev/console as an external tty. On ' +
@@ -47,6 +51,7 @@ export default defineRule({
       : { description: `comment out ${lines.map((e) => `line ${e.line}`).join(', ')} (LXC allocates a console again)`, edits: lines.map((e) => commentOutEntry(documentOf(config, e)!, e, NOTE)) };
     return [
       {
+        messageId: 'dumpedWithConsole',
         message:
           `${dir.path} was dumped with a console (it holds tty.info), but ${entry.key} = none here: lxc-checkpoint -r stops with ` +
           '"lxc.console.path configured on source host but not target". Restore with a console, or dump again with lxc.console.path = none',

@@ -7,6 +7,9 @@ export default defineRule({
   severity: 'error',
   summary: 'The container is not running, so there is nothing to checkpoint (and its live facts are unknown).',
   scope: 'live',
+  messages: {
+    notRunning: 'the container is not running',
+  },
   docs: {
     why:
       'A dump freezes and saves a running process tree: lxc-checkpoint refuses a stopped container ("container is not running"). ' +
@@ -21,6 +24,7 @@ export default defineRule({
     const p = c.lxcpath !== '/var/lib/lxc' ? ` -P ${c.lxcpath}` : '';
     return [
       {
+        messageId: 'notRunning',
         message: `container ${c.name} is ${state}: lxc-checkpoint dumps only a running container ("container is not running"), and its processes, sockets and mounts cannot be checked. Start it: lxc-start -n ${c.name}${p}`,
         location: containerLocation(c),
       },

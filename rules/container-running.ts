@@ -7,6 +7,9 @@ export default defineRule({
   severity: 'error',
   summary: 'A restore was asked for, but the container is running.',
   scope: 'live',
+  messages: {
+    running: 'a restore was asked for and the container is running',
+  },
   docs: {
     why: 'lxc-checkpoint -r restores a checkpoint as the container itself, so the container must be stopped: otherwise it stops with "container is already running".',
     fix: 'Stop it first (lxc-stop -n NAME), or restore under another name on another host.',
@@ -18,6 +21,7 @@ export default defineRule({
     const p = c.lxcpath !== '/var/lib/lxc' ? ` -P ${c.lxcpath}` : '';
     return [
       {
+        messageId: 'running',
         message: `container ${c.name} is ${c.state}: lxc-checkpoint -r restores only into a stopped container ("container is already running"). Stop it: lxc-stop -n ${c.name}${p}`,
         location: containerLocation(c),
       },

@@ -23,6 +23,10 @@ export default defineRule({
   severity: 'error',
   summary: 'A program CRIU runs for this container (tar for tmpfs mounts, ip for its network) is not on PATH.',
   scope: 'live',
+  messages: {
+    tarMissing: 'tar is not on PATH and the container has tmpfs mounts',
+    ipMissing: 'ip is not on PATH and CRIU needs it for the container network',
+  },
   docs: {
     why:
       'CRIU does not dump everything itself. It archives the content of every tmpfs mount with `tar` (LXC\'s autodev /dev is a tmpfs, so ' +
@@ -56,6 +60,7 @@ export default defineRule({
       const mounts = tmpfsMounts(snapshot) ?? [];
       if (mounts.length > 0) {
         reports.push({
+          messageId: 'tarMissing',
           message: `tar is not on PATH, and CRIU archives the content of this container's tmpfs mounts (${mounts.slice(0, 4).join(', ')}${mounts.length > 4 ? ', ...' : ''}) with it: the dump fails with "Can't dump tmpfs content". Install tar`,
           location: containerLocation(container),
         });
@@ -64,6 +69,7 @@ export default defineRule({
     if (host.ip.ok && host.ip.value === null && ownNetns(snapshot.config)) {
       const name = host.env.CR_IP_TOOL ? `CR_IP_TOOL (${host.env.CR_IP_TOOL})` : 'ip';
       reports.push({
+        messageId: 'ipMissing',
         message: `${name} is not on PATH, and CRIU runs it to save and restore the addresses and routes of this container's network namespace; the dump fails. Install iproute2${host.env.CR_IP_TOOL ? ' or fix CR_IP_TOOL' : ''}`,
         location: containerLocation(container),
       });

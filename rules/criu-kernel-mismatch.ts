@@ -30,6 +30,7 @@ function hostReports(snapshot: Snapshot): Report[] {
       : '';
     const said = check.diagnosis?.excerpt ?? check.problems[0] ?? criu.checkOutput.split('\n')[0] ?? '';
     reports.push({
+      messageId: check.verdict === 'looks-good-but' ? 'checkIncomplete' : 'checkFails',
       message:
         check.verdict === 'looks-good-but'
           ? `\`criu check\` of ${who} says "Looks good but some kernel features are missing": dump or restore may fail, depending on the process tree${said ? ` (${said})` : ''}${cause}`
@@ -42,6 +43,7 @@ function hostReports(snapshot: Snapshot): Report[] {
   // Entries that hit only some process trees and are not about sockets (those are judged per container).
   for (const e of entries.filter((x) => !x.appliesToEverything && !x.socketFamilies)) {
     reports.push({
+      messageId: 'knownIssue',
       message: `${who}: ${e.title}; ${e.symptom}. ${e.fix}`,
       location: HOST_LOCATION,
       severity: e.confidence === 'certain' ? 'warning' : 'info',
@@ -68,6 +70,7 @@ function containerReports(snapshot: Snapshot): Report[] {
   for (const e of bySockets) {
     if (sockets === undefined) {
       reports.push({
+        messageId: 'socketsUnknown',
         message:
           `${who}: ${e.title}. Whether this container holds such sockets is not known (${isRunning(container) ? 'its sockets could not be read' : `it is ${container.state}`}); ` +
           `nearly every container does (a DHCP client, any network daemon). ${upgrade(e)}: ${e.fix}`,
@@ -83,6 +86,7 @@ function containerReports(snapshot: Snapshot): Report[] {
       return `${p ? describeProcess(p) : `PID ${s.pid}`} holds ${socketWord(s)}`;
     });
     reports.push({
+      messageId: 'socketsAffected',
       message:
         `${who}: ${e.title}; ${holders.join(', ')}${hit.length > 3 ? ` and ${hit.length - 3} more` : ''}, so the dump fails ` +
         `("${e.symptom.split(',')[0]}"). ${upgrade(e)}: install CRIU ${e.fixedIn ? `${formatVersion(e.fixedIn)} or newer` : 'from its development branch'}`,
@@ -97,6 +101,13 @@ export default defineRule({
   severity: 'error',
   summary: '`criu check` fails, or a known incompatibility between this CRIU and this kernel applies to the container.',
   scope: 'live',
+  messages: {
+    checkFails: '`criu check` fails',
+    checkIncomplete: '`criu check` says some kernel features are missing',
+    knownIssue: 'a known incompatibility of this CRIU and kernel may hit some process trees',
+    socketsUnknown: 'a known socket incompatibility applies, and whether the container holds such sockets is unknown',
+    socketsAffected: 'a known socket incompatibility applies to sockets the container holds',
+  },
   docs: {
     why:
       'New kernels change what CRIU reads. On x86 kernels from 6.13 the vDSO has a [vvar_vclock] mapping that CRIU before 4.1 cannot parse: ' +

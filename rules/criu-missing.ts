@@ -11,6 +11,9 @@ export default defineRule({
   severity: 'error',
   summary: 'No criu on PATH: lxc-checkpoint cannot checkpoint or restore anything.',
   scope: 'live',
+  messages: {
+    criuMissing: 'criu is not on PATH (or cannot be run)',
+  },
   docs: {
     why:
       'lxc-checkpoint looks criu up on PATH and runs `criu --version` before every dump and restore; without it, it stops with ' +
@@ -35,6 +38,7 @@ export default defineRule({
     const needs = minimumCriuText(host);
     return [
       {
+        messageId: 'criuMissing',
         message:
           `CRIU is not installed: there is no criu on PATH, and lxc-checkpoint fails with "execing criu failed, is it installed?". ` +
           `Install CRIU${needs ? ` (${needs})` : ''}`,

@@ -91,6 +91,12 @@ export default defineRule({
   severity: 'warning',
   summary: "A device cgroup rule lets the container open the host's console (c 5:1), which CRIU cannot dump.",
   scope: 'static',
+  messages: {
+    allowAll: 'a device allow-all rule lets the container open the host console',
+    allowConsole: 'a device rule allows exactly the host console (c 5:1)',
+    allowConsoleAmongOthers: 'a device rule allows the host console among other devices',
+  },
+  hasSuggestions: true,
   docs: {
     why:
       "c 5:1 is /dev/console of the host. When the container may open it (lxc.cgroup.devices.allow or lxc.cgroup2.devices.allow = c 5:1 rwm, " +
@@ -133,6 +139,7 @@ export default defineRule({
         const doc = documentOf(config, entry)!;
         const line = denyLineFor(entry);
         reports.push({
+          messageId: 'allowAll',
           message: `${entry.key} = a allows every device, the host console (c 5:1) included: ${FAILURE}. Add ${line} after it`,
           location: at(entry),
           suggestions: [{ description: `add ${line} after line ${entry.line} (the container can no longer open the host console)`, edits: [insertLineAfter(doc, entry, line)] }],
@@ -143,12 +150,14 @@ export default defineRule({
         if (isExactConsole(rule)) {
           const doc = documentOf(config, entry)!;
           reports.push({
+            messageId: 'allowConsole',
             message: `${entry.key} = ${entry.value} lets the container open the host console (c 5:1): ${FAILURE}. Remove the line`,
             location: at(entry),
             suggestions: [{ description: `remove line ${entry.line} (the container can no longer open the host console)`, edits: [removeEntryLine(doc, entry)] }],
           });
         } else {
           reports.push({
+            messageId: 'allowConsoleAmongOthers',
             message:
               `${entry.key} = ${entry.value} lets the container open the host console (c 5:1) among other devices: ${FAILURE}. ` +
               `A deny line cannot narrow it after 'deny = a'; replace it with rules for the devices the container needs`,

@@ -37,6 +37,12 @@ export default defineRule({
   severity: 'warning',
   summary: 'A scalar key is set more than once; LXC keeps the last value and silently drops the others.',
   scope: 'static',
+  messages: {
+    networkTypeAgain: 'lxc.net.N.type is set again for the same network index',
+    overridden: 'a scalar key set again later: this line has no effect',
+  },
+  fixable: true,
+  hasSuggestions: true,
   docs: {
     why:
       'For a scalar key LXC keeps the last line read (includes count where they are included), so earlier lines have no effect, and ' +
@@ -106,6 +112,7 @@ export default defineRule({
         const to = nextFree();
         const previous = entries[k];
         reports.push({
+          messageId: 'networkTypeAgain',
           message:
             `${typeLine.key} = ${typeLine.value} sets the type of network ${index} again (line ${previous.line}${previous.file === typeLine.file ? '' : ` of ${previous.file}`} ` +
             `set ${previous.value}): lxc.net.${index}.* lines configure one network, so this changes its type instead of adding a network, ` +
@@ -136,6 +143,7 @@ export default defineRule({
         const sameFile = loser.file === winner.file;
         const winnerAt = sameFile ? `line ${winner.line}` : `line ${winner.line} of ${winner.file}`;
         reports.push({
+          messageId: 'overridden',
           message:
             `${loser.key} = ${loser.value} has no effect: ${winnerAt} ${sets} and the last line wins` +
             (sameFile ? '' : ' (not removed automatically: the lines are in different files)'),

@@ -7,6 +7,9 @@ export default defineRule({
   severity: 'error',
   summary: 'A task holds a file from a mount CRIU does not dump (outside the container\'s mount namespace).',
   scope: 'live',
+  messages: {
+    externalFile: 'a task holds a file from a mount outside the container',
+  },
   check: externalFileReports,
   docs: {
     why: 'CRIU records each open file by its mount; a file opened on a mount that is not in the dumped mount namespace (a host fd passed in by lxc-attach, a pts of the host) cannot be found: "Can\'t lookup mount=N for fd=M".',

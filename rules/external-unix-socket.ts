@@ -7,6 +7,9 @@ export default defineRule({
   severity: 'error',
   summary: 'A unix socket of the container is connected to a peer outside it.',
   scope: 'live',
+  messages: {
+    externalPeer: 'a unix socket is connected to a peer outside the container',
+  },
   check: externalUnixSocketReports,
   docs: {
     why: 'CRIU dumps both ends of a unix socket pair; when the peer is held by no dumped task (a host daemon, a socket passed in by lxc-attach), it refuses: "Unix socket ... is external" unless --ext-unix-sk is given.',

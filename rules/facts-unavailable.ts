@@ -44,6 +44,7 @@ const PROCESS_FACTS: Record<string, FactSpec> = {
 
 function report(spec: FactSpec, reason: string, location: Report['location']): Report {
   return {
+    messageId: 'factUnavailable',
     message: `could not determine ${spec.label}: ${reason}; not checked: ${spec.rules.join(', ')}`,
     location,
     severity: spec.severity,
@@ -55,6 +56,11 @@ export default defineRule({
   severity: 'warning',
   summary: 'A live fact could not be gathered (a probe failed or timed out): what it is, why, and the checks that did not run.',
   scope: 'live',
+  messages: {
+    factUnavailable: 'a live fact could not be gathered; the checks that need it did not run',
+    featureUnknown: 'whether CRIU supports a feature could not be determined',
+    checkpointDirUnreadable: 'the checkpoint directory could not be fully read',
+  },
   docs: {
     why:
       'The doctor runs every probe at once, each with a timeout. One that fails (a program that hangs, a file that cannot be read, a ' +
@@ -73,7 +79,7 @@ export default defineRule({
       }
       const criu = criuOf(host);
       for (const [feature, reason] of Object.entries(criu?.featureErrors ?? {})) {
-        reports.push({ message: `could not determine whether CRIU supports ${feature} (criu check --feature ${feature}): ${reason}`, location: HOST_LOCATION, severity: 'warning' });
+        reports.push({ messageId: 'featureUnknown', message: `could not determine whether CRIU supports ${feature} (criu check --feature ${feature}): ${reason}`, location: HOST_LOCATION, severity: 'warning' });
       }
     }
     const c = snapshot.container;
@@ -99,6 +105,7 @@ export default defineRule({
     }
     if (snapshot.checkpointDir?.error) {
       reports.push({
+        messageId: 'checkpointDirUnreadable',
         message: `could not fully read the checkpoint directory: ${snapshot.checkpointDir.error}; not checked: checkpoint-dir-used, console-mismatch`,
         location: containerLocation(c),
         severity: 'warning',

@@ -10,6 +10,9 @@ export default defineRule({
   severity: 'error',
   summary: 'lxc.mount.fstab (lxc.mount) names a file that is not there.',
   scope: 'static',
+  messages: {
+    fstabMissing: 'lxc.mount.fstab names a file that is not there',
+  },
   docs: {
     why:
       'LXC reads the fstab named by lxc.mount.fstab when it sets up the container\'s mounts; when the file is missing the container does not ' +
@@ -26,6 +29,7 @@ export default defineRule({
         const beside = configDir && path.join(configDir, path.basename(f.path));
         const alsoLooked = beside && beside !== f.path ? `; nor ${path.basename(f.path)} beside the config` : '';
         return {
+          messageId: 'fstabMissing',
           message: `${f.entry.key} = ${f.entry.value}: no such file (${f.path}${alsoLooked}); the container does not start without it, and its mounts were not checked`,
           location: at(f.entry),
         };

@@ -7,6 +7,9 @@ export default defineRule({
   severity: 'error',
   summary: 'A task holds a deleted file larger than the ghost-file limit.',
   scope: 'live',
+  messages: {
+    ghostFile: 'a task holds a deleted file larger than the ghost-file limit',
+  },
   check: ghostFileReports,
   docs: {
     why: 'CRIU copies the content of open deleted files into the images, up to --ghost-limit (1 MiB by default; lxc-checkpoint does not raise it): "Can\'t dump ghost file X of N size, increase limit".',

@@ -9,6 +9,10 @@ export default defineRule({
   severity: 'error',
   summary: 'An lxc.include names a file or directory that is not there.',
   scope: 'static',
+  messages: {
+    directoryMissing: 'an lxc.include directory is missing (LXC skips it silently)',
+    fileMissing: 'an lxc.include file is missing (LXC refuses the config)',
+  },
   docs: {
     why:
       'LXC reads an included file as part of the config: when the file is missing the whole load fails, so the container neither starts ' +
@@ -29,12 +33,14 @@ export default defineRule({
         ref.entry.value.endsWith('/')
           ? {
               severity: 'warning' as const,
+              messageId: 'directoryMissing',
               message:
                 `${ref.entry.key} = ${ref.entry.value}: no such directory (${ref.target}); LXC skips a missing include directory ` +
                 `silently, so none of the settings meant to come from it apply (and ctcr did not check them)`,
               location: at(ref.entry),
             }
           : {
+              messageId: 'fileMissing',
               message:
                 `${ref.entry.key} = ${ref.entry.value}: no such file (${ref.target}); LXC refuses to load the config ` +
                 `("Failed to parse config file"), and ctcr did not check the settings it holds`,

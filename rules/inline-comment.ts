@@ -51,6 +51,10 @@ export default defineRule({
   severity: 'warning',
   summary: "A '# comment' after a value: LXC has no inline comments, so the text becomes part of the value.",
   scope: 'static',
+  messages: {
+    inlineComment: "a '# comment' after a value becomes part of the value",
+  },
+  hasSuggestions: true,
   docs: {
     why:
       'LXC treats a line as a comment only when # is its first non-blank character; everything after = is the value (confile.c ' +
@@ -80,6 +84,7 @@ export default defineRule({
       const meant = raw.slice(0, hash).trimEnd();
       const comment = raw.slice(hash);
       reports.push({
+        messageId: 'inlineComment',
         message:
           `${entry.key}: LXC has no inline comments, so its value is "${entry.value}", not "${meant}"` +
           (NUMERIC_KEYS.has(key) ? ' and LXC refuses it (the config does not load)' : '') +

@@ -7,6 +7,9 @@ export default defineRule({
   severity: 'error',
   summary: 'A task holds an io_uring instance, which CRIU cannot dump.',
   scope: 'live',
+  messages: {
+    ioUring: 'a task holds an io_uring instance',
+  },
   check: ioUringReports,
   docs: {
     why: 'CRIU has no support for io_uring descriptors: the dump fails on "anon_inode:[io_uring]".',

@@ -8,6 +8,10 @@ export default defineRule({
   severity: 'error',
   summary: `The ip tool CRIU runs is older than iproute2 ${IPROUTE2_MIN_FOR_CRIU}, or its version cannot be told.`,
   scope: 'live',
+  messages: {
+    versionUnknown: 'the version of the ip tool CRIU runs cannot be told',
+    tooOld: 'the ip tool CRIU runs is older than iproute2 3.6.0',
+  },
   docs: {
     why:
       "For a container with its own network namespace CRIU runs `ip addr save`, `ip route save` and `ip rule save` on dump and the " +
@@ -25,6 +29,7 @@ export default defineRule({
     if (!version) {
       return [
         {
+          messageId: 'versionUnknown',
           message: `cannot tell the iproute2 version of ${ip.path}${via} ("${ip.raw.split('\n')[0]}"); CRIU needs iproute2 ${IPROUTE2_MIN_FOR_CRIU} or newer for ip addr/route save and restore`,
           location: HOST_LOCATION,
           severity: 'warning',
@@ -34,6 +39,7 @@ export default defineRule({
     if (atLeast(version, IPROUTE2_MIN_FOR_CRIU)) return [];
     return [
       {
+        messageId: 'tooOld',
         message: `${ip.path}${via} is ${ip.snapshot ? `iproute2-ss${ip.snapshot} (a snapshot of about ${formatVersion(version)})` : `iproute2 ${version.text}`}, older than ${IPROUTE2_MIN_FOR_CRIU}: CRIU's ip addr/route save and restore fail with it. Install a newer iproute2 or set CR_IP_TOOL`,
         location: HOST_LOCATION,
       },

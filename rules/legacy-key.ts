@@ -127,6 +127,10 @@ export default defineRule({
   severity: 'error',
   summary: 'A pre-2.1 config key (lxc.tty, lxc.network.*, lxc.rootfs ...), which LXC 3.0 and later refuse.',
   scope: 'static',
+  messages: {
+    legacyKey: 'a pre-2.1 config key, renamed or removed in LXC 2.1 and refused since 3.0',
+  },
+  fixable: true,
   docs: {
     why:
       'LXC 2.1 renamed the config keys and LXC 3.0 removed the old names: one of them makes the whole config fail to load ' +
@@ -162,6 +166,7 @@ export default defineRule({
       const action = p.noFix ? `; rename it by hand (${p.noFix})` : p.newKey ? `; rename it to ${p.newKey}` : '; delete the line';
       const fix: Fix | undefined = p.noFix ? undefined : { description: p.description, edits: p.edits };
       reports.push({
+        messageId: 'legacyKey',
         message: `${entry.key} ${status}${action}${p.scriptNote ? ` (${p.scriptNote})` : ''}`,
         location: at(entry),
         ...(refused ? {} : { severity: 'warning' as const }),

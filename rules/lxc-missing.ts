@@ -7,6 +7,10 @@ export default defineRule({
   severity: 'error',
   summary: 'LXC is not installed, or its lxc-checkpoint tool is not on PATH.',
   scope: 'live',
+  messages: {
+    lxcMissing: 'LXC is not installed',
+    lxcCheckpointMissing: 'LXC is installed but lxc-checkpoint is not on PATH',
+  },
   docs: {
     why:
       'ctcr checks containers the way lxc-checkpoint will checkpoint them: it reads their state with lxc-info and the checkpoint itself ' +
@@ -18,11 +22,11 @@ export default defineRule({
     const host = hostOf(snapshot);
     if (!host || !host.lxc.ok) return [];
     if (host.lxc.value === null) {
-      return [{ message: 'LXC is not installed: none of lxc-start, lxc-info, lxc-config is on PATH, so there is no lxc-checkpoint to checkpoint with. Install LXC', location: HOST_LOCATION }];
+      return [{ messageId: 'lxcMissing', message: 'LXC is not installed: none of lxc-start, lxc-info, lxc-config is on PATH, so there is no lxc-checkpoint to checkpoint with. Install LXC', location: HOST_LOCATION }];
     }
     const tools = known(host.tools);
     if (tools && tools['lxc-checkpoint'] === null) {
-      return [{ message: `LXC is installed (${host.lxc.value.path ?? 'lxc-start'}) but lxc-checkpoint is not on PATH; install the package that ships it or add its folder to PATH`, location: HOST_LOCATION }];
+      return [{ messageId: 'lxcCheckpointMissing', message: `LXC is installed (${host.lxc.value.path ?? 'lxc-start'}) but lxc-checkpoint is not on PATH; install the package that ships it or add its folder to PATH`, location: HOST_LOCATION }];
     }
     return [];
   },

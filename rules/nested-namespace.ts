@@ -7,6 +7,9 @@ export default defineRule({
   severity: 'error',
   summary: 'A task of the container has a namespace of a kind CRIU cannot dump nested.',
   scope: 'live',
+  messages: {
+    nestedNamespace: 'a task has a namespace of a kind CRIU cannot dump nested',
+  },
   check: nestedNamespaceReports,
   docs: {
     why: 'CRIU dumps nested mount and network namespaces, but a task with its own uts, ipc, user, pid, cgroup or time namespace inside the container fails the dump: "Can\'t dump nested uts namespace for N".',

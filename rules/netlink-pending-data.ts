@@ -8,6 +8,9 @@ export default defineRule({
   severity: 'error',
   summary: 'A netlink socket in the container has unread data, which CRIU cannot dump.',
   scope: 'live',
+  messages: {
+    pendingData: 'a netlink socket has unread data',
+  },
   docs: {
     why:
       'CRIU cannot save the receive queue of a netlink socket and refuses the dump when one is not empty: "netlink: The socket has data to ' +
@@ -39,6 +42,7 @@ export default defineRule({
       if (s.family !== 'netlink' || !(s.recvQueue && s.recvQueue > 0)) continue;
       const p = procs.get(s.pid);
       reports.push({
+        messageId: 'pendingData',
         message:
           `${p ? describeProcess(p) : `PID ${s.pid}`} has ${s.recvQueue} bytes unread on netlink socket fd ${s.fd} (${s.protocolName ?? `protocol ${s.protocol}`}): ` +
           'the dump fails now ("netlink: The socket has data to read"). Try again later; if it stays, stop or restart that process',

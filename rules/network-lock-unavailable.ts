@@ -13,6 +13,10 @@ export default defineRule({
   severity: 'error',
   summary: "No tool for CRIU's network lock method (iptables-restore, or nftables support) on this host.",
   scope: 'live',
+  messages: {
+    iptablesMissing: 'iptables-restore is missing and CRIU locks the network with iptables',
+    nftablesUnsupported: 'CRIU is set to lock the network with nftables and this CRIU cannot',
+  },
   docs: {
     why:
       'When the dumped tree has its own network namespace, CRIU locks its network before freezing it: by default (and always before CRIU 3.16) ' +
@@ -79,6 +83,7 @@ export default defineRule({
       if (missing.length === 0) return [];
       const nft = criu.features.network_lock_nftables === true;
       reports.push({
+        messageId: 'iptablesMissing',
         message:
           `CRIU locks this container's network with iptables${where}, but ${missing.join(' and ')} ${missing.length > 1 ? 'are' : 'is'} not on PATH: ` +
           `the dump fails ("Locking network failed"). Install iptables${nft ? ', or add `network-lock nftables` to /etc/criu/default.conf (this CRIU supports it)' : ''}`,
@@ -87,6 +92,7 @@ export default defineRule({
       });
     } else if (method === 'nftables' && criu.features.network_lock_nftables === false) {
       reports.push({
+        messageId: 'nftablesUnsupported',
         message:
           `CRIU is set to lock the network with nftables${where}, but this CRIU cannot ("criu check --feature network_lock_nftables" fails: built without libnftables, or the kernel lacks set concatenation). ` +
           'Remove that line to use iptables (installed), or install a CRIU built with nftables',

@@ -42,6 +42,9 @@ export default defineRule({
   severity: 'error',
   summary: 'A network type lxc-checkpoint cannot dump or restore (vlan, ipvlan; macvlan/phys without link or on old LXC/CRIU).',
   scope: 'static',
+  messages: {
+    unsupportedType: 'a network type lxc-checkpoint cannot dump or restore',
+  },
   docs: {
     why:
       'LXC\'s criu_ok() accepts only veth, none, empty, phys and macvlan networks ("We only know how to restore containers with veth ' +
@@ -73,7 +76,7 @@ export default defineRule({
     networks(config).forEach((net, position) => {
       if (!net.type) return;
       const why = problem(net, position, lxc, criu);
-      if (why) reports.push({ message: `${net.entry.key} = ${net.type}: ${why}`, location: at(net.entry) });
+      if (why) reports.push({ messageId: 'unsupportedType', message: `${net.entry.key} = ${net.type}: ${why}`, location: at(net.entry) });
     });
     return reports;
   },

@@ -7,6 +7,9 @@ export default defineRule({
   severity: 'error',
   summary: 'ctcr runs as a user other than root; lxc-checkpoint needs root.',
   scope: 'live',
+  messages: {
+    notRoot: 'ctcr runs as a user other than root',
+  },
   docs: {
     why:
       'lxc-checkpoint checks geteuid() == 0 before a dump ("Must be root to checkpoint") and before a restore ("Must be root to restore"), ' +
@@ -20,6 +23,7 @@ export default defineRule({
     if (!host || host.euid === undefined || host.euid === 0) return [];
     return [
       {
+        messageId: 'notRoot',
         message: `ctcr runs as uid ${host.euid}, not root: lxc-checkpoint refuses ("Must be root to checkpoint"), and the live facts of root containers cannot all be read. Run it as root`,
         location: HOST_LOCATION,
       },

@@ -8,4 +8,4 @@
 import { defineRule } from '../src/rule.js';
 import { PARSE_ERROR } from '../src/engine/lint.js';
 
-export default defineRule({ ...PARSE_ERROR, scope: 'static', check: () => [] });
+export default defineRule({ ...PARSE_ERROR, scope: 'static', messages: { parseError: 'a file that could not be read or parsed' }, check: () => [] });

@@ -21,6 +21,10 @@ export default defineRule({
   severity: 'error',
   summary: 'A pidfd in the container refers to a process outside the dumped tree, or is a thread pidfd: CRIU 4.2 refuses both.',
   scope: 'live',
+  messages: {
+    threadPidfd: 'a task holds a thread pidfd (PIDFD_THREAD)',
+    pidfdOutside: 'a task holds a pidfd of a process outside the dumped tree',
+  },
   docs: {
     why:
       'CRIU dumps a pidfd (criu/pidfd.c) by the process it refers to, so that restore can open it again: that process must be part of the ' +
@@ -57,6 +61,7 @@ export default defineRule({
         if (fd.kind !== 'pidfd') continue;
         if (fd.flags !== undefined && (fd.flags & PIDFD_THREAD) !== 0) {
           reports.push({
+            messageId: 'threadPidfd',
             message: `${describeProcess(p)} holds a thread pidfd (PIDFD_THREAD) on fd ${fd.fd}: CRIU refuses it ("PIDFD_THREAD flag is currently not supported"). Close it before the checkpoint`,
             location: containerLocation(c),
           });
@@ -67,6 +72,7 @@ export default defineRule({
         const other = procs.find((q) => q.pid === target);
         const what = other ? `${describeProcess(other)}, which is not in the tree CRIU dumps` : `host PID ${target}, outside the container`;
         reports.push({
+          messageId: 'pidfdOutside',
           message:
             `${describeProcess(p)} holds a pidfd on fd ${fd.fd} for ${what}: the dump fails ("pidfd pid ${target} is not a part of process tree.."). ` +
             'Close it before the checkpoint, or keep the process it refers to inside the container',

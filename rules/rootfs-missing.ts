@@ -10,6 +10,10 @@ export default defineRule({
   severity: 'error',
   summary: "The container's root filesystem (lxc.rootfs.path, or the rootfs given) cannot be read.",
   scope: 'static',
+  messages: {
+    rootfsMissing: 'the rootfs is not there, and the container needs it',
+    rootfsUnread: 'the rootfs could not be read, so the rootfs rules were skipped',
+  },
   docs: {
     why:
       'A container directory or a live container must have its root filesystem: LXC cannot start it without one, and lxc-checkpoint ' +
@@ -33,11 +37,12 @@ export default defineRule({
     const what = problem.entry ? `${problem.entry.key} = ${problem.entry.value}` : `rootfs ${problem.path}`;
     const unreadable = /^storage backend/.test(problem.reason);
     if (problem.expected && !unreadable) {
-      return [{ message: `${what}: ${problem.reason} (${problem.path}); the container cannot start or be restored without its rootfs`, location }];
+      return [{ messageId: 'rootfsMissing', message: `${what}: ${problem.reason} (${problem.path}); the container cannot start or be restored without its rootfs`, location }];
     }
     return [
       {
         severity: 'info',
+        messageId: 'rootfsUnread',
         message: `${what}: ${problem.reason}${unreadable ? '' : ` (${problem.path})`}; rootfs rules were skipped (give the rootfs with --rootfs DIR or --image FILE)`,
         location,
       },

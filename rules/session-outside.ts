@@ -9,6 +9,9 @@ export default defineRule({
   severity: 'error',
   summary: "A task of the container belongs to a session whose leader is outside the container's pid namespace.",
   scope: 'live',
+  messages: {
+    sessionOutside: "a task's session leader is outside the container's pid namespace",
+  },
   docs: {
     why:
       "CRIU records each task's session and process group as ids inside the dumped pid namespace, so that restore can recreate them. A task " +
@@ -42,6 +45,7 @@ export default defineRule({
       if (p.nsSid !== 0 || p.inTree === false) continue;
       const zombie = p.state === 'Z' ? 'zombie process ' : '';
       reports.push({
+        messageId: 'sessionOutside',
         message:
           `${describeProcess(p)} belongs to a session whose leader is outside the container's pid namespace (NSsid 0), as a process started ` +
           `by lxc-attach without a terminal does: the dump fails ("A session leader of ${zombie}${p.pid}(${p.nspid ?? '?'}) is outside of its pid namespace"). ` +

@@ -9,6 +9,9 @@ export default defineRule({
   severity: 'error',
   summary: 'A task of the container is stopped (SIGSTOP/SIGTSTP): CRIU, seizing it in the frozen cgroup, waits forever.',
   scope: 'live',
+  messages: {
+    stopped: 'a task is stopped (state T)',
+  },
   docs: {
     why:
       'lxc-checkpoint has CRIU freeze the container\'s cgroup (--freeze-cgroup) and then seize every task in it with ptrace. Seizing a task ' +
@@ -33,6 +36,7 @@ export default defineRule({
       if (p.state !== 'T' || (p.tracerPid ?? 0) > 0) continue;
       reports.push({
         ...(pureV2 ? { severity: 'warning' as const } : {}),
+        messageId: 'stopped',
         message:
           `${describeProcess(p)} is stopped (state T): ` +
           (pureV2

@@ -7,6 +7,9 @@ export default defineRule({
   severity: 'info',
   summary: 'The container has established TCP connections, which need --tcp-established on dump and restore.',
   scope: 'live',
+  messages: {
+    established: 'the container has connected TCP sockets',
+  },
   docs: {
     why:
       'CRIU refuses to dump a connected TCP socket (ESTABLISHED, FIN_WAIT, CLOSE_WAIT, SYN_SENT...) unless --tcp-established is given: ' +
@@ -49,6 +52,7 @@ export default defineRule({
     });
     return [
       {
+        messageId: 'established',
         message:
           `${connected.length} connected TCP socket${connected.length === 1 ? '' : 's'} (${shown.join('; ')}${connected.length > 4 ? '; ...' : ''}): CRIU dumps them only with --tcp-established ` +
           '(lxc-checkpoint passes it; a criu command line needs it on dump and restore)',

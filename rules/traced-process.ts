@@ -9,6 +9,9 @@ export default defineRule({
   severity: 'error',
   summary: 'A task of the container is traced by another process (strace, gdb ...), which CRIU cannot seize.',
   scope: 'live',
+  messages: {
+    traced: 'a task is traced (ptrace)',
+  },
   docs: {
     why:
       'CRIU stops every task of the container with ptrace(PTRACE_SEIZE), and a task has only one tracer: while strace, gdb or another ' +
@@ -31,6 +34,7 @@ export default defineRule({
       const t = byPid.get(tracer);
       const by = t ? `${describeProcess(t)}, inside the container` : `PID ${tracer} on the host`;
       reports.push({
+        messageId: 'traced',
         message:
           `${describeProcess(p)} is traced by ${by}: CRIU cannot seize a traced task, the dump keeps the container frozen until its timeout and ` +
           `fails ("zombie ${p.pid} (comm ...) found while seizing", after "Unable to interrupt task: ${p.pid} (Operation not permitted)"). Detach the tracer (quit strace/gdb, or kill PID ${tracer}) first`,

@@ -11,6 +11,10 @@ export default defineRule({
   severity: 'error',
   summary: 'lxc.tty.max (lxc.tty) gives the container ttys, which CRIU cannot dump.',
   scope: 'static',
+  messages: {
+    ttys: 'lxc.tty.max is above 0',
+  },
+  hasSuggestions: true,
   docs: {
     why:
       "For each of lxc.tty.max ttys LXC bind-mounts a pty whose master the container's processes do not hold. " +
@@ -52,6 +56,7 @@ export default defineRule({
     if (!(count > 0)) return [];
     return [
       {
+        messageId: 'ttys',
         message: `${entry.key} = ${entry.value}: CRIU cannot dump the container's ttys ('tty: Unable to find a master'); set it to 0`,
         location: at(entry),
         suggestions: [

@@ -21,6 +21,10 @@ export default defineRule({
   severity: 'warning',
   summary: 'A udev daemon is installed in the rootfs; udev should not run in a container that is checkpointed.',
   scope: 'static',
+  messages: {
+    udevdInRootfs: 'a udev daemon is in the rootfs',
+  },
+  hasSuggestions: true,
   rootfsPaths: UDEVD_PATHS,
   docs: {
     why:
@@ -51,6 +55,7 @@ export default defineRule({
       const also = asked.filter((p) => p !== real);
       const reached = also.length ? ` (also reached as ${also.join(', ')})` : '';
       return {
+        messageId: 'udevdInRootfs',
         message:
           `${real}${reached} is a udev daemon in the rootfs: a running udevd holds a uevent netlink socket, and criu dump fails when it ` +
           `has unread messages ("netlink: The socket has data to read"). Rename it to ${real}.bcp or disable its service`,

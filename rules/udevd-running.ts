@@ -10,6 +10,10 @@ export default defineRule({
   severity: 'warning',
   summary: 'A udev daemon runs in the container; its uevent socket can hold data CRIU refuses to dump.',
   scope: 'live',
+  messages: {
+    udevdRunning: 'a udev daemon runs in the container',
+  },
+  hasSuggestions: true,
   docs: {
     why:
       'udevd listens on a NETLINK_KOBJECT_UEVENT socket. A uevent that reaches it while the container is being dumped is unread data on a ' +
@@ -29,6 +33,7 @@ export default defineRule({
       if (!UDEVD.test(p.comm) && !(exeName && UDEVD.test(exeName))) continue;
       const exe = p.exe && p.exe.startsWith('/') && !p.exe.endsWith(' (deleted)') ? p.exe : undefined;
       reports.push({
+        messageId: 'udevdRunning',
         message:
           `${describeProcess(p)} is a udev daemon${exe ? ` (${exe})` : ''}: a uevent pending on its netlink socket fails the dump ("netlink: The socket has data to read"). ` +
           'Stop it and keep it from starting, then restart the container',

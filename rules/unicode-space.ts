@@ -51,6 +51,10 @@ export default defineRule({
   severity: 'warning',
   summary: 'A key or value carries a blank LXC keeps (U+00A0 no-break space, a zero-width space, \\v, \\f ...).',
   scope: 'static',
+  messages: {
+    unicodeSpace: 'a key or value holds an invisible or non-ASCII space',
+  },
+  hasSuggestions: true,
   docs: {
     why:
       'LXC strips only spaces and tabs around keys and values (confile.c parse_line with lxc_char_left_gc and lxc_char_right_gc), ' +
@@ -94,6 +98,7 @@ export default defineRule({
         edits.push({ file: doc.path, start: entry.valueStart, end: entry.valueEnd, text: meant });
       }
       reports.push({
+        messageId: 'unicodeSpace',
         message: parts.join('; '),
         location: { file: entry.file, line: entry.line, column: entry.column },
         ...(inKey ? { severity: 'error' as const } : {}),

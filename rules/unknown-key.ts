@@ -26,6 +26,12 @@ export default defineRule({
   severity: 'error',
   summary: 'A config key the LXC in use does not know; LXC refuses to load the config.',
   scope: 'static',
+  messages: {
+    cgroupV1: 'a cgroup v1 key that this LXC (cgroup2 only) refuses',
+    tooNew: 'a key newer than the LXC judged for',
+    unknownKey: 'a key LXC does not know',
+  },
+  hasSuggestions: true,
   docs: {
     why:
       'LXC fails the whole config load on a key it does not know ("Unsupported config key", "Failed to parse config file ... at line"), so ' +
@@ -49,19 +55,24 @@ export default defineRule({
       if (verdict.known || verdict.reason === 'legacy') continue;
       let nearest = nearestKnownKey(entry.key, version);
       let message: string;
+      let messageId: string;
       if (verdict.reason === 'cgroup-v1') {
         const file = entry.key.slice(CGROUP_V1_PREFIX.length + 1);
         if (!SAME_IN_CGROUP2.has(file)) nearest = undefined;
         const v2 = nearest ?? (CGROUP2_NAME[file] ? `lxc.cgroup2.${CGROUP2_NAME[file]}` : undefined);
+        messageId = 'cgroupV1';
         message =
           `${entry.key} is a cgroup v1 key, which ${lxc} refuses ("Unsupported config key"): only cgroup2 is supported; ` +
           (v2 ? `use ${v2}${nearest ? '' : ' (check the value: the cgroup2 file counts differently)'}` : 'write the setting as an lxc.cgroup2.* key');
       } else if (verdict.reason === 'too-new') {
+        messageId = 'tooNew';
         message = `${entry.key} is unknown to ${lxc}, which refuses the config${nearest ? `; before LXC 2.1 it was called ${nearest}` : ''}`;
       } else {
+        messageId = 'unknownKey';
         message = `unknown key ${entry.key}: ${lxc} refuses the config ("Unsupported config key")${nearest ? `; did you mean ${nearest}?` : ''}`;
       }
       reports.push({
+        messageId,
         message,
         location: at(entry),
         ...(nearest ? { suggestions: [{ description: `rename ${entry.key} to ${nearest}`, edits: [renameKey(entry, nearest)] }] } : {}),

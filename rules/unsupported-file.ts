@@ -7,6 +7,12 @@ export default defineRule({
   severity: 'error',
   summary: 'A task holds a kind of descriptor CRIU cannot dump.',
   scope: 'live',
+  messages: {
+    pidfdUnsupported: 'a task holds a pidfd and this CRIU is older than 4.1',
+    bpfMap: 'a task holds a BPF map',
+    packetPipe: 'a task has a pipe opened with O_DIRECT (packet mode)',
+    unsupportedFile: 'a task holds a kind of file CRIU cannot dump',
+  },
   check: unsupportedFileReports,
   docs: {
     why: 'CRIU refuses descriptors it has no dumper for: "Can\'t dump file N of that type" (userfaultfd, perf_event, some anon inodes, bpf objects on older CRIU).',

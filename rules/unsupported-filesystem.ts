@@ -32,6 +32,14 @@ export default defineRule({
   severity: 'error',
   summary: 'A mount in the fstab, lxc.mount.entry or lxc.mount.auto has a filesystem CRIU cannot dump.',
   scope: 'static',
+  messages: {
+    fstabBind: 'a bind mount from lxc.mount.fstab, which lxc-checkpoint does not mark external',
+    mustBeEmpty: 'a mount CRIU dumps only when empty',
+    cannotDump: 'a mount of a filesystem this CRIU cannot dump',
+    undeclaredMount: 'a mount of the running container, not in its config, that CRIU cannot dump',
+    notEmpty: 'an mqueue or pstore mount that is not empty',
+  },
+  hasSuggestions: true,
   docs: {
     why:
       "CRIU dumps a mount namespace mount by mount and looks each fstype up in its table (criu/filesystems.c) with an exact string compare: " +
@@ -120,6 +128,7 @@ export default defineRule({
         const cookie = mountCookie(mountpoint);
         reports.push({
           severity: 'warning',
+          messageId: 'fstabBind',
           message:
             `${where(mount)}: a bind mount of host path ${mount.fsname} from lxc.mount.fstab, which lxc-checkpoint does not mark external ` +
             `(it maps only lxc.mount.entry binds); the dump then relies on CRIU finding ${mount.fsname} itself and fails with "doesn't have a ` +
@@ -140,6 +149,7 @@ export default defineRule({
         if (liveMountEmpty(snapshot, mountpoint) !== undefined) continue;
         reports.push({
           severity: 'warning',
+          messageId: 'mustBeEmpty',
           message:
             `${where(mount)}: CRIU dumps ${mount.fstype} at ${mountpoint} only when it is empty ("${mount.fstype} isn't empty" otherwise); ` +
             `make sure nothing is left in it at dump time, or do not mount it`,
@@ -161,6 +171,7 @@ export default defineRule({
         `--external mnt[${mountpoint}]:${mountCookie(mountpoint)}`,
       ];
       reports.push({
+        messageId: 'cannotDump',
         message:
           `${where(mount)}: CRIU ${formatVersion(version)} cannot dump ${mount.fstype} mounts (${support.note}); the dump fails with ${failure}. ` +
           `Do not mount it, or pass ${options.join(', or ')}`,

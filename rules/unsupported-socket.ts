@@ -8,6 +8,9 @@ export default defineRule({
   severity: 'error',
   summary: 'A task holds a socket of a family or state CRIU cannot dump.',
   scope: 'live',
+  messages: {
+    unsupportedSocket: 'a task holds a socket of a kind CRIU cannot dump',
+  },
   check: unsupportedSocketReports,
   docs: {
     why: 'CRIU dumps unix, inet (TCP, UDP, raw with limits), netlink and packet sockets; other families (SCTP, AF_ALG, vsock, bluetooth...) or states fail: "sk unsupported", "Unknown socket family".',

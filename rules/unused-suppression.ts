@@ -8,4 +8,4 @@
 import { defineRule } from '../src/rule.js';
 import { UNUSED_SUPPRESSION } from '../src/engine/suppressions.js';
 
-export default defineRule({ ...UNUSED_SUPPRESSION, scope: 'static', check: () => [] });
+export default defineRule({ ...UNUSED_SUPPRESSION, scope: 'static', messages: { unused: 'a suppression comment that suppresses nothing', unknownRule: 'a suppression comment naming a rule that does not exist' }, fixable: true, check: () => [] });

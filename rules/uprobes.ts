@@ -7,6 +7,9 @@ export default defineRule({
   severity: 'error',
   summary: 'A task has uprobes set, which CRIU refuses by default.',
   scope: 'live',
+  messages: {
+    uprobes: 'a task has uprobes attached',
+  },
   check: uprobesReports,
   docs: {
     why: 'A uprobe vma in a task (from perf/bpftrace/systemtap tracing) fails the dump unless --allow-uprobes.',

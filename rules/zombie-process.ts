@@ -7,6 +7,9 @@ export default defineRule({
   severity: 'error',
   summary: 'A zombie blocks the dump.',
   scope: 'live',
+  messages: {
+    zombieThreads: 'a zombie task has threads left',
+  },
   docs: {
     why: 'CRIU dumps ordinary zombies, but a zombie met while seizing a live task, or one with threads, fails: "zombie N found while seizing", "Zombies with threads are not supported".',
     fix: 'Have its parent reap it (or restart the parent) before the dump.',

@@ -476,7 +476,10 @@ export interface RuleDocs {
 
 /** What a rule's `check` returns for one problem. */
 export interface Report {
+  /** One line: what is wrong here and what to do; the why stays in the rule's docs. */
   message: string;
+  /** Which of the rule's declared `messages` this is (ESLint's messageId): stable across wording changes, for tools and suppressions of a kind. */
+  messageId?: string;
   location: Location;
   /** Overrides the rule's severity for this report (rare: e.g. info when a later fact makes it harmless). */
   severity?: Severity;
@@ -531,6 +534,15 @@ export interface Rule {
   rootfsPaths?: readonly string[];
   /** Absent only for `scope: 'log'` rules. */
   check?(snapshot: Snapshot): Report[];
+  /**
+   * The kinds of message `check` reports, by id (ESLint's `meta.messages`): id -> the message in general words, one line.
+   * Every report carries one of these ids; the finding's own text fills in the specifics.
+   */
+  messages?: Readonly<Record<string, string>>;
+  /** `check` may attach a `fix` (applied by --fix; ESLint's `meta.fixable`). */
+  fixable?: boolean;
+  /** `check` may attach `suggestions` (applied only when asked; ESLint's `meta.hasSuggestions`). */
+  hasSuggestions?: boolean;
 }
 
 /** A report after the engine has attached rule id and effective severity. */

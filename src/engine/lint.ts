@@ -45,6 +45,7 @@ export function parseErrorFinding(err: InputError, target: StaticTarget): Findin
   return {
     ruleId: PARSE_ERROR.id,
     severity: PARSE_ERROR.severity,
+    messageId: 'parseError',
     message: err.message,
     location: { file, line: err.location?.line ?? 0, column: err.location?.line ? (err.location.column ?? 1) : 0 },
   };

@@ -96,6 +96,7 @@ export function unusedSuppressionFindings(suppressions: Suppression[], known?: R
     findings.push({
       ruleId: UNUSED_SUPPRESSION.id,
       severity: UNUSED_SUPPRESSION.severity,
+      messageId: unknown.length ? 'unknownRule' : 'unused',
       message: unknown.length
         ? `${directive} names ${unknown.map((id) => `'${id}'`).join(', ')}, which ${unknown.length === 1 ? 'is not a rule' : 'are not rules'} (ctcr rules lists them)`
         : `${directive} suppresses nothing`,

@@ -35,6 +35,7 @@ export function liveUnsupportedMounts(snapshot: Snapshot): Report[] {
     if (support.support !== 'unsupported' && support.support !== 'always-fails') continue;
     const failure = support.support === 'always-fails' ? `"failed to dump fs ... (${m.fstype}): always fail"` : `"FS mnt .${m.mountPoint} dev ... unsupported"`;
     reports.push({
+      messageId: 'undeclaredMount',
       message:
         `${m.fstype} (${m.source}) is mounted at ${m.mountPoint} in the running container, not by its config: CRIU ${formatVersion(version)} cannot dump it ` +
         `(${support.note}); the dump fails with ${failure}. Unmount it before the dump, or pass --skip-mnt ${m.mountPoint} or --external mnt[${m.mountPoint}]:${mountCookie(m.mountPoint)}`,
@@ -58,6 +59,7 @@ export function liveNonEmptyMounts(snapshot: Snapshot): Report[] {
     const shown = m.entries.slice(0, 3).join(', ') + (m.entries.length > 3 ? ', ...' : '');
     const what = m.fstype === 'mqueue' ? `${m.entries.length} POSIX message queue${m.entries.length === 1 ? '' : 's'}` : `${m.entries.length} record${m.entries.length === 1 ? '' : 's'}`;
     reports.push({
+      messageId: 'notEmpty',
       message:
         `${m.fstype} at ${m.mountPoint} holds ${what} (${shown}): CRIU dumps ${m.fstype} only when it is empty, the dump fails ("${m.fstype} isn't empty"). ` +
         (m.fstype === 'mqueue' ? `Remove the queues (rm ${m.mountPoint}/NAME, or mq_unlink) or stop what creates them before the checkpoint` : `Empty ${m.mountPoint} before the checkpoint`),

@@ -55,6 +55,7 @@ export function nestedNamespaceReports(snapshot: Snapshot): Report[] {
     if (pendingTime) nested.push('time');
     if (!nested.length) continue;
     reports.push({
+      messageId: 'nestedNamespace',
       message:
         `${describeProcess(p)} is in ${nested.length === 1 ? 'a ' : ''}${nested.join(', ')} namespace${nested.length === 1 ? '' : 's'} of its own ` +
         `(${nested.map((k) => (k === 'time' && pendingTime ? `time_for_children ${p.namespaces!.time_for_children}` : `${p.namespaces![k]} vs init's ${init.namespaces![k]}`)).join('; ')}): ` +
@@ -81,6 +82,7 @@ export function ioUringReports(snapshot: Snapshot): Report[] {
     if (!fds.length && !mapped) continue;
     const where = fds.length ? `fd ${fds.map((f) => f.fd).join(', ')}` : 'its mappings';
     reports.push({
+      messageId: 'ioUring',
       message:
         `${describeProcess(p)} uses io_uring (${where}): CRIU does not support io_uring and the dump fails ` +
         `(${mapped ? '"Unknown shit ... (anon_inode:[io_uring])", "Collect mappings ... failed"' : '"Can\'t dump file ... of that type ... (anon anon_inode:[io_uring])"'}). ` +
@@ -112,6 +114,7 @@ export function unsupportedFileReports(snapshot: Snapshot): Report[] {
       if (f.kind === 'io_uring' || f.link === IO_URING) continue;
       if (f.kind === 'pidfd' && !supported.has('anon_inode:[pidfd]')) {
         reports.push({
+          messageId: 'pidfdUnsupported',
           message:
             `${describeProcess(p)} holds a pidfd on fd ${f.fd}: CRIU ${formatVersion(version)} cannot dump pidfds (supported since 4.1); the dump fails ("Can't dump file ${f.fd} of that type ... (anon anon_inode:[pidfd])"). ` +
             'Use CRIU 4.1 or later, or close it before the checkpoint',
@@ -122,6 +125,7 @@ export function unsupportedFileReports(snapshot: Snapshot): Report[] {
       if (f.kind === 'bpf-map' || f.link === 'anon_inode:bpf-map') {
         // An error: the lab's CRIU 4.2.1 (Debian's build, no libbpf) refuses it (docs/ground-truth.md, bpf-map).
         reports.push({
+          messageId: 'bpfMap',
           message:
             `${describeProcess(p)} holds a BPF map on fd ${f.fd}: CRIU dumps BPF maps only when built with libbpf (Debian's 4.2 package is not) ` +
             'and only some map types; otherwise the dump fails ("Can\'t dump file ... of that type ... anon_inode:bpf-map" or "CRIU does not currently support dumping BPF map type"). ' +
@@ -132,6 +136,7 @@ export function unsupportedFileReports(snapshot: Snapshot): Report[] {
       }
       if (f.kind === 'pipe' && f.flags !== undefined && (f.flags & O_DIRECT) !== 0) {
         reports.push({
+          messageId: 'packetPipe',
           message:
             `${describeProcess(p)} has a pipe opened with O_DIRECT (packet mode) on fd ${f.fd}: CRIU cannot dump it ("The packetized mode for pipes is not supported yet"). ` +
             'Stop or restart the process before the checkpoint',
@@ -142,6 +147,7 @@ export function unsupportedFileReports(snapshot: Snapshot): Report[] {
       const anon = f.link.startsWith('anon_inode:');
       if (!UNSUPPORTED_KINDS.has(f.kind) && !(anon && !supported.has(f.link) && f.kind !== 'memfd' && f.kind !== 'pidfd')) continue;
       reports.push({
+        messageId: 'unsupportedFile',
         message:
           `${describeProcess(p)} holds ${f.link} on fd ${f.fd}, a kind of file CRIU cannot dump: the dump fails ("Can't dump file ${f.fd} of that type ... (anon ${f.link})"). ` +
           'Close it before the checkpoint (stop or restart the process)',
@@ -186,6 +192,7 @@ export function ghostFileReports(snapshot: Snapshot, limit = GHOST_LIMIT): Repor
       if (seen.has(`${p.pid}:${g.key}`)) continue;
       seen.add(`${p.pid}:${g.key}`);
       reports.push({
+        messageId: 'ghostFile',
         message:
           `${describeProcess(p)} keeps the deleted file ${g.path} (${mib(g.size)}) open through ${g.what}: CRIU copies deleted files into the images only up to ` +
           `--ghost-limit (${mib(limit)} by default, and lxc-checkpoint cannot raise it); the dump fails ("Can't dump ghost file ${g.path} of ... size, increase limit"). ` +
@@ -221,6 +228,7 @@ export function externalUnixSocketReports(snapshot: Snapshot): Report[] {
     const p = byPid.get(s.pid)!;
     const stream = s.type === 'stream' || s.type === 'seqpacket';
     reports.push({
+      messageId: 'externalPeer',
       message:
         `${describeProcess(p)} has unix socket fd ${s.fd}${s.path ? ` (${s.path})` : ''} connected to a peer${s.peerInode ? ` (inode ${s.peerInode})` : ''} that no task of the container holds: ` +
         `CRIU refuses external unix sockets ("External socket is used. Consider using --ext-unix-sk option."${stream ? '; a stream connection cannot be external at all: "Can\'t dump half of stream unix connection"' : ''}). ` +
@@ -245,6 +253,7 @@ export function zombieWithThreadsReports(snapshot: Snapshot): Report[] {
   return dumpedTree(c)
     .filter((p) => p.state === 'Z' && (p.threads ?? 1) > 1)
     .map((p) => ({
+      messageId: 'zombieThreads',
       message:
         `${describeProcess(p)} is a zombie whose ${p.threads! - 1} other thread${p.threads! > 2 ? 's' : ''} still run: CRIU cannot dump that ("Zombies with threads are not supported"). ` +
         'Wait for it to exit, or kill its remaining threads (kill the process) before the checkpoint',
@@ -277,6 +286,7 @@ export function unsupportedSocketReports(snapshot: Snapshot): Report[] {
     const name = UNSUPPORTED_INET[proto] ?? ((proto === 'icmp' || proto === 'icmpv6') && !atLeast(version, '4.2') ? `ICMP (a ping socket; CRIU ${formatVersion(version)} dumps those only from 4.2)` : undefined);
     if (!name) continue;
     reports.push({
+      messageId: 'unsupportedSocket',
       message:
         `${describeProcess(tree.get(s.pid)!)} has an ${name} socket on fd ${s.fd}: CRIU cannot dump it ("Unsupported proto ... for socket"). ` +
         'Stop the process or make it use TCP/UDP before the checkpoint',
@@ -307,6 +317,7 @@ export function externalFileReports(snapshot: Snapshot): Report[] {
       if (!PATH_KINDS.has(f.kind) || f.mntId === undefined || ids.has(f.mntId)) continue;
       const path = f.path ?? f.link;
       reports.push({
+        messageId: 'externalFile',
         message:
           `${describeProcess(p)} has ${path} open on fd ${f.fd} from mount ${f.mntId}, which is not a mount of the container: the dump fails ` +
           `("Can't lookup mount=${f.mntId} for fd=${f.fd} path=${path}"). Close it before the checkpoint (it was passed in from the host), ` +
@@ -327,6 +338,7 @@ export function uprobesReports(snapshot: Snapshot): Report[] {
   return dumpedTree(c)
     .filter((p) => (known(p.mappings) ?? []).some((m) => m.path === '[uprobes]'))
     .map((p) => ({
+      messageId: 'uprobes',
       message:
         `${describeProcess(p)} has a uprobes area (a bpftrace, perf or systemtap probe is attached to it): the dump fails ("PID ${p.pid} has uprobes vma. Consider using --allow-uprobes."), ` +
         'and lxc-checkpoint cannot pass --allow-uprobes. Detach the probe first (stop the tracing tool)',

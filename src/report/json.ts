@@ -5,6 +5,7 @@ import { countBySeverity, type ReportContext } from './types.js';
 function findingJson(f: Finding) {
   return {
     ruleId: f.ruleId,
+    ...(f.messageId ? { messageId: f.messageId } : {}),
     severity: f.severity,
     message: f.message,
     file: f.location.file,

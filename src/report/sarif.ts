@@ -45,7 +45,8 @@ export function formatSarif(ctx: ReportContext): string {
         ruleId: f.ruleId,
         ...(index.has(f.ruleId) ? { ruleIndex: index.get(f.ruleId) } : {}),
         level: LEVEL[f.severity],
-        message: { text: f.message },
+        // SARIF 2.1.0 §3.11: a message may carry both its text and the id of the rule's message string (reportingDescriptor.messageStrings).
+        message: { text: f.message, ...(f.messageId ? { id: f.messageId } : {}) },
         locations: [{ physicalLocation: { artifactLocation: uri(f.location.file, ctx.cwd), ...region } }],
         ...(fixes.length ? { fixes: fixes.map((x) => sarifFix(x, ctx.cwd)) } : {}),
       };
@@ -66,6 +67,7 @@ export function formatSarif(ctx: ReportContext): string {
               shortDescription: { text: r.summary },
               fullDescription: { text: r.docs.why },
               help: { text: `${r.docs.why}\n\nFix: ${r.docs.fix}`, markdown: `${r.docs.why}\n\n**Fix:** ${r.docs.fix}${r.docs.reference ? `\n\nSee ${r.docs.reference}` : ''}` },
+              ...(r.messages ? { messageStrings: Object.fromEntries(Object.entries(r.messages).map(([id, text]) => [id, { text }])) } : {}),
               defaultConfiguration: { level: LEVEL[r.severity] },
             })),
           },

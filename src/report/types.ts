@@ -13,7 +13,7 @@ export interface TargetResult {
 export interface ReportContext {
   results: TargetResult[];
   /** Metadata of every rule that ran, for SARIF and links. */
-  rules: readonly Pick<Rule, 'id' | 'severity' | 'summary' | 'docs'>[];
+  rules: readonly (Pick<Rule, 'id' | 'severity' | 'summary' | 'docs'> & Partial<Pick<Rule, 'messages'>>)[];
   color: boolean;
   cwd: string;
   version: string;

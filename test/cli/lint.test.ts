@@ -58,6 +58,7 @@ test('json output is pure JSON with stable fields, and the exit code does not de
   const data = JSON.parse(r.stdout);
   const f = data.results[0].findings.find((x: { ruleId: string }) => x.ruleId === 'tty-nonzero');
   assert.deepEqual([f.severity, f.line, f.column, f.file], ['error', 2, 1, path.join(dir, 'c.conf')]);
+  assert.equal(f.messageId, 'ttys', 'the finding carries its message id');
   assert.equal(f.suggestions[0].edits[0].text, '0');
   assert.equal(data.summary.error >= 1, true);
 });

@@ -38,6 +38,10 @@ test('SARIF output is valid against the 2.1.0 schema and carries rule help and f
   assert.ok(rule.help.text.includes('Fix:'));
   const result = run.results.find((r: { ruleId: string }) => r.ruleId === 'tty-nonzero');
   assert.equal(run.tool.driver.rules[result.ruleIndex].id, 'tty-nonzero');
+  // The message id (SARIF 2.1.0 §3.11.10 message.id) names one of the rule's messageStrings; the text stays for consumers that show it.
+  assert.equal(result.message.id, 'ttys');
+  assert.match(result.message.text, /^lxc\.tty\.max = 4:/);
+  assert.equal(typeof rule.messageStrings[result.message.id].text, 'string');
   assert.equal(result.locations[0].physicalLocation.artifactLocation.uri, 'c.conf');
   assert.deepEqual(result.locations[0].physicalLocation.region, { startLine: 1, startColumn: 1 });
   assert.equal(result.fixes[0].artifactChanges[0].replacements[0].insertedContent.text, '0');

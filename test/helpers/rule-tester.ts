@@ -7,6 +7,11 @@
  *
  * The files are written to a temporary folder and read by the real
  * gatherer, so a case exercises the same path as `ctcr lint`.
+ *
+ * As ESLint's RuleTester does with `meta`, every finding is held to what its
+ * rule declares: a message id of `messages` (and each expected finding must
+ * name it), a fix only when `fixable`, suggestions only when `hasSuggestions`,
+ * a message on one line.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -42,13 +47,25 @@ export interface RuleCase {
   purpose?: Snapshot['purpose'];
 }
 
+/** One suggestion of a finding, applied alone. */
+export interface ExpectedSuggestion {
+  /** Its description (exact, or a pattern). */
+  desc?: string | RegExp;
+  /** Files after applying only this suggestion (by relative name). */
+  output: Record<string, string>;
+}
+
 export interface ExpectedFinding {
+  /** The message id (required when the rule declares `messages`). */
+  messageId?: string;
   /** Relative file name ('config', 'fstab', ...) or, for live findings, the location's file as reported. */
   file?: string;
   line?: number;
   column?: number;
   message?: string | RegExp;
   severity?: Severity;
+  /** The finding's suggestions, in order, each with the text it alone produces. */
+  suggestions?: ExpectedSuggestion[];
 }
 
 export interface InvalidCase extends RuleCase {
@@ -126,8 +143,42 @@ async function outputOf(dir: string, snapshot: Snapshot, fixes: Fix[]): Promise<
   return out;
 }
 
+/** What any finding of `rule` must satisfy, whatever the case: the contract of its declared meta. */
+export function assertDeclaredMeta(rule: Rule, f: Finding, label = 'finding'): void {
+  assert.ok(!/[\r\n]/.test(f.message), `${label}: the message must be one line (the why belongs in the rule's docs): ${JSON.stringify(f.message)}`);
+  if (rule.messages) {
+    assert.ok(f.messageId !== undefined, `${label}: no messageId, and ${rule.id} declares messages (${Object.keys(rule.messages).join(', ')})`);
+    assert.ok(Object.hasOwn(rule.messages, f.messageId), `${label}: messageId '${f.messageId}' is not one of ${rule.id}'s messages (${Object.keys(rule.messages).join(', ')})`);
+  }
+  if (f.fix) assert.ok(rule.fixable, `${label}: a fix, but ${rule.id} does not declare fixable`);
+  if (f.suggestions?.length) assert.ok(rule.hasSuggestions, `${label}: suggestions, but ${rule.id} does not declare hasSuggestions`);
+}
+
+/** One expected finding against the one found in its place (`n`: its 1-based position). */
+export function assertExpected(rule: Rule, dir: string, want: ExpectedFinding, got: Finding, n: number): void {
+  if (rule.messages) assert.ok(want.messageId !== undefined, `expected finding ${n}: give its messageId (${rule.id} declares messages: ${Object.keys(rule.messages).join(', ')})`);
+  if (want.messageId !== undefined) assert.equal(got.messageId, want.messageId, `finding ${n}: messageId`);
+  if (want.file !== undefined) assert.equal(relative(dir, got.location.file), want.file, `finding ${n}: file`);
+  if (want.line !== undefined) assert.equal(got.location.line, want.line, `finding ${n}: line`);
+  if (want.column !== undefined) assert.equal(got.location.column, want.column, `finding ${n}: column`);
+  if (want.severity !== undefined) assert.equal(got.severity, want.severity, `finding ${n}: severity`);
+  if (typeof want.message === 'string') assert.equal(got.message, want.message, `finding ${n}: message`);
+  else if (want.message) assert.match(got.message, want.message, `finding ${n}: message`);
+}
+
+/** Set CTCR_RECORD_FINDINGS=FILE to append, per invalid case, the ids and fix kinds its findings carry (JSON lines): for tooling, never for assertions. */
+let runCalls = 0;
+async function record(rule: Rule, run: number, index: number, findings: Finding[]): Promise<void> {
+  const file = process.env.CTCR_RECORD_FINDINGS;
+  if (!file) return;
+  const { appendFile } = await import('node:fs/promises');
+  const line = { file: process.argv.find((a) => a.endsWith('.test.js')), run, rule: rule.id, case: index, findings: findings.map((f) => ({ messageId: f.messageId ?? null, fix: !!f.fix, suggestions: f.suggestions?.length ?? 0 })) };
+  await appendFile(file, JSON.stringify(line) + '\n');
+}
+
 export class RuleTester {
   run(rule: Rule, cases: { valid: RuleCase[]; invalid: InvalidCase[] }): void {
+    const runIndex = runCalls++;
     // Every rule must show both sides: cases that fire and cases that must not.
     test(`${rule.id} has valid and invalid cases`, () => {
       assert.ok(cases.valid.length > 0, 'no valid case');
@@ -155,16 +206,20 @@ export class RuleTester {
         assert.ok(c.errors.length > 0, 'an invalid case must expect at least one finding');
         const { findings, dir, snapshot } = await runCase(rule, c);
         try {
+          await record(rule, runIndex, i, findings);
+          findings.forEach((f, j) => assertDeclaredMeta(rule, f, `finding ${j + 1}`));
           assert.equal(findings.length, c.errors.length, `expected ${c.errors.length} finding(s), got:\n${describeFindings(dir, findings)}`);
-          c.errors.forEach((want, j) => {
-            const got = findings[j];
-            if (want.file !== undefined) assert.equal(relative(dir, got.location.file), want.file, `finding ${j + 1}: file`);
-            if (want.line !== undefined) assert.equal(got.location.line, want.line, `finding ${j + 1}: line`);
-            if (want.column !== undefined) assert.equal(got.location.column, want.column, `finding ${j + 1}: column`);
-            if (want.severity !== undefined) assert.equal(got.severity, want.severity, `finding ${j + 1}: severity`);
-            if (typeof want.message === 'string') assert.equal(got.message, want.message, `finding ${j + 1}: message`);
-            else if (want.message) assert.match(got.message, want.message, `finding ${j + 1}: message`);
-          });
+          c.errors.forEach((want, j) => assertExpected(rule, dir, want, findings[j], j + 1));
+          for (const [j, want] of c.errors.entries()) {
+            if (!want.suggestions) continue;
+            const got = findings[j].suggestions ?? [];
+            assert.equal(got.length, want.suggestions.length, `finding ${j + 1}: number of suggestions`);
+            for (const [k, s] of want.suggestions.entries()) {
+              if (typeof s.desc === 'string') assert.equal(got[k].description, s.desc, `finding ${j + 1}, suggestion ${k + 1}: description`);
+              else if (s.desc) assert.match(got[k].description, s.desc, `finding ${j + 1}, suggestion ${k + 1}: description`);
+              assert.deepEqual(await outputOf(dir, snapshot, [got[k]]), s.output, `finding ${j + 1}, suggestion ${k + 1}: text after it alone`);
+            }
+          }
           const fixes = findings.flatMap((f) => (f.fix ? [f.fix] : []));
           if (c.output === null) assert.equal(fixes.length, 0, 'expected no fix');
           else if (c.output !== undefined) assert.deepEqual(await outputOf(dir, snapshot, fixes), c.output, 'text after fixes');

@@ -53,19 +53,19 @@ new RuleTester().run(nestedNamespaceRule, {
       ...base,
       name: 'unshare -u: a uts namespace of its own',
       container: withTasks(task(90100, 30, 'sleep', { namespaces: { ...INIT_NS, uts: 'uts:[4026532997]' } })),
-      errors: [{ file: BUSYBOX_CONFIG_PATH, line: 0, message: /^sleep \(PID 30 in the container, 90100 on the host\) is in a uts namespace of its own \(uts:\[4026532997\] vs init's uts:\[4026532258\]\): .*"Can't dump nested uts namespace for 90100"/ }],
+      errors: [{ messageId: 'nestedNamespace', file: BUSYBOX_CONFIG_PATH, line: 0, message: /^sleep \(PID 30 in the container, 90100 on the host\) is in a uts namespace of its own \(uts:\[4026532997\] vs init's uts:\[4026532258\]\): .*"Can't dump nested uts namespace for 90100"/ }],
     },
     {
       ...base,
       name: 'systemd PrivateUsers + ProtectHostname: user and uts',
       container: withTasks(task(90100, 30, 'svc', { namespaces: { ...INIT_NS, user: 'user:[4026532900]', uts: 'uts:[4026532901]' } })),
-      errors: [{ message: /is in user, uts namespaces of its own .*"Can't dump nested user namespace/ }],
+      errors: [{ messageId: 'nestedNamespace', message: /is in user, uts namespaces of its own .*"Can't dump nested user namespace/ }],
     },
     {
       ...base,
       name: 'unshare -T without a fork: time_for_children differs',
       container: withTasks(task(90100, 30, 'sh', { namespaces: { ...INIT_NS, time_for_children: 'time:[4026532902]' } })),
-      errors: [{ message: /time_for_children time:\[4026532902\].*"Can't dump nested time namespace for 90100"/ }],
+      errors: [{ messageId: 'nestedNamespace', message: /time_for_children time:\[4026532902\].*"Can't dump nested time namespace for 90100"/ }],
     },
   ],
 });
@@ -76,8 +76,8 @@ new RuleTester().run(ioUringRule, {
     { ...base, name: "an io_uring user outside init's tree", container: withTasks(task(90110, 31, 'fio', { inTree: false, ...fds(fd(3, 'anon_inode:[io_uring]', 'io_uring')) })) },
   ],
   invalid: [
-    { ...base, name: 'an io_uring fd', container: withTasks(task(90110, 31, 'fio', fds(fd(3, 'anon_inode:[io_uring]', 'io_uring')))), errors: [{ message: /^fio \(PID 31 in the container, 90110 on the host\) uses io_uring \(fd 3\): CRIU does not support io_uring/ }] },
-    { ...base, name: 'rings mapped, fd closed', container: withTasks(task(90110, 31, 'app', maps({ start: '7f00', end: '7f10', perms: 'rw-s', path: 'anon_inode:[io_uring]', deleted: false, inode: 1 }))), errors: [{ message: /uses io_uring \(its mappings\).*Unknown shit/ }] },
+    { ...base, name: 'an io_uring fd', container: withTasks(task(90110, 31, 'fio', fds(fd(3, 'anon_inode:[io_uring]', 'io_uring')))), errors: [{ messageId: 'ioUring', message: /^fio \(PID 31 in the container, 90110 on the host\) uses io_uring \(fd 3\): CRIU does not support io_uring/ }] },
+    { ...base, name: 'rings mapped, fd closed', container: withTasks(task(90110, 31, 'app', maps({ start: '7f00', end: '7f10', perms: 'rw-s', path: 'anon_inode:[io_uring]', deleted: false, inode: 1 }))), errors: [{ messageId: 'ioUring', message: /uses io_uring \(its mappings\).*Unknown shit/ }] },
   ],
 });
 
@@ -101,9 +101,9 @@ new RuleTester().run(unsupportedFileRule, {
       container: withTasks(task(90120, 32, 'app', fds(fd(3, 'anon_inode:[userfaultfd]', 'userfaultfd'), fd(4, 'anon_inode:[perf_event]', 'perf_event'), fd(5, 'anon_inode:[seccomp notify]', 'anon')))),
       errors: [
         // Findings come sorted by message.
-        { severity: 'error', message: /holds anon_inode:\[perf_event\] on fd 4, a kind of file CRIU cannot dump/ },
-        { severity: 'error', message: /holds anon_inode:\[seccomp notify\] on fd 5/ },
-        { severity: 'error', message: /holds anon_inode:\[userfaultfd\] on fd 3/ },
+        { messageId: 'unsupportedFile', severity: 'error', message: /holds anon_inode:\[perf_event\] on fd 4, a kind of file CRIU cannot dump/ },
+        { messageId: 'unsupportedFile', severity: 'error', message: /holds anon_inode:\[seccomp notify\] on fd 5/ },
+        { messageId: 'unsupportedFile', severity: 'error', message: /holds anon_inode:\[userfaultfd\] on fd 3/ },
       ],
     },
     {
@@ -111,10 +111,10 @@ new RuleTester().run(unsupportedFileRule, {
       name: 'a pidfd with CRIU 4.0 (pidfds are dumped since 4.1)',
       host: host({ criu: criu({ version: version('4.0.1') }) }),
       container: withTasks(task(90120, 32, 'supervisor', fds(fd(9, 'anon_inode:[pidfd]', 'pidfd', { info: { Pid: '90121' } })))),
-      errors: [{ severity: 'error', message: /holds a pidfd on fd 9: CRIU 4\.0\.1 cannot dump pidfds \(supported since 4\.1\)/ }],
+      errors: [{ messageId: 'pidfdUnsupported', severity: 'error', message: /holds a pidfd on fd 9: CRIU 4\.0\.1 cannot dump pidfds \(supported since 4\.1\)/ }],
     },
-    { ...base, name: 'a pipe in packet mode (O_DIRECT)', container: withTasks(task(90120, 32, 'app', fds(fd(3, 'pipe:[7731]', 'pipe', { flags: 0o40000 })))), errors: [{ message: /has a pipe opened with O_DIRECT \(packet mode\) on fd 3: .*"The packetized mode for pipes is not supported yet"/ }] },
-    { ...base, name: 'a BPF map: the lab\'s CRIU (no libbpf) refuses it, an error', container: withTasks(task(90120, 32, 'agent', fds(fd(3, 'anon_inode:bpf-map', 'bpf-map')))), errors: [{ severity: 'error', message: /holds a BPF map on fd 3: CRIU dumps BPF maps only when built with libbpf/ }] },
+    { ...base, name: 'a pipe in packet mode (O_DIRECT)', container: withTasks(task(90120, 32, 'app', fds(fd(3, 'pipe:[7731]', 'pipe', { flags: 0o40000 })))), errors: [{ messageId: 'packetPipe', message: /has a pipe opened with O_DIRECT \(packet mode\) on fd 3: .*"The packetized mode for pipes is not supported yet"/ }] },
+    { ...base, name: 'a BPF map: the lab\'s CRIU (no libbpf) refuses it, an error', container: withTasks(task(90120, 32, 'agent', fds(fd(3, 'anon_inode:bpf-map', 'bpf-map')))), errors: [{ messageId: 'bpfMap', severity: 'error', message: /holds a BPF map on fd 3: CRIU dumps BPF maps only when built with libbpf/ }] },
   ],
 });
 
@@ -132,13 +132,13 @@ new RuleTester().run(ghostFileTooBigRule, {
       ...base,
       name: 'a 3 MiB deleted log still open',
       container: withTasks(task(90130, 33, 'app', fds(fd(3, '/var/log/old.log (deleted)', 'deleted', { path: '/var/log/old.log', nlink: 0, size: big })))),
-      errors: [{ message: /^app \(PID 33 in the container, 90130 on the host\) keeps the deleted file \/var\/log\/old\.log \(3\.0 MiB\) open through fd 3: .*"Can't dump ghost file \/var\/log\/old\.log of \.\.\. size, increase limit"/ }],
+      errors: [{ messageId: 'ghostFile', message: /^app \(PID 33 in the container, 90130 on the host\) keeps the deleted file \/var\/log\/old\.log \(3\.0 MiB\) open through fd 3: .*"Can't dump ghost file \/var\/log\/old\.log of \.\.\. size, increase limit"/ }],
     },
     {
       ...base,
       name: 'a library replaced by an upgrade, still mapped',
       container: withTasks(task(90130, 33, 'daemon', maps({ start: '7f00', end: '7f80', perms: 'r-xp', path: '/usr/lib/libbig.so', deleted: true, inode: 77, size: big }))),
-      errors: [{ message: /keeps the deleted file \/usr\/lib\/libbig\.so \(3\.0 MiB\) open through a mapping/ }],
+      errors: [{ messageId: 'ghostFile', message: /keeps the deleted file \/usr\/lib\/libbig\.so \(3\.0 MiB\) open through a mapping/ }],
     },
   ],
 });
@@ -155,19 +155,19 @@ new RuleTester().run(externalUnixSocketRule, {
       ...base,
       name: 'connected to the host (peer inode held by nobody in the container)',
       container: busybox({ ...withTasks(task(90140, 34, 'logger')), sockets: withSockets([unix(90140, 3, 800, 5555, { path: '/dev/log' })]) }),
-      errors: [{ message: /^logger \(PID 34 in the container, 90140 on the host\) has unix socket fd 3 \(\/dev\/log\) connected to a peer \(inode 5555\) that no task of the container holds: .*"External socket is used/ }],
+      errors: [{ messageId: 'externalPeer', message: /^logger \(PID 34 in the container, 90140 on the host\) has unix socket fd 3 \(\/dev\/log\) connected to a peer \(inode 5555\) that no task of the container holds: .*"External socket is used/ }],
     },
     {
       ...base,
       name: "a stream to an lxc-attach'ed process (in the container, not in the tree)",
       container: busybox({ ...withTasks(task(90140, 34, 'srv'), task(90141, 35, 'sh', { inTree: false })), sockets: withSockets([unix(90140, 3, 800, 801, { type: 'stream' }), unix(90141, 3, 801, 800, { type: 'stream' })]) }),
-      errors: [{ message: /connected to a peer \(inode 801\).*Can't dump half of stream unix connection/ }],
+      errors: [{ messageId: 'externalPeer', message: /connected to a peer \(inode 801\).*Can't dump half of stream unix connection/ }],
     },
     {
       ...base,
       name: 'only the gatherer\'s peerOutside is known',
       container: busybox({ ...withTasks(task(90140, 34, 'x')), sockets: withSockets([unix(90140, 3, 800, undefined, { peerOutside: true })]) }),
-      errors: [{ message: /has unix socket fd 3 connected to a peer that no task/ }],
+      errors: [{ messageId: 'externalPeer', message: /has unix socket fd 3 connected to a peer that no task/ }],
     },
   ],
 });
@@ -178,7 +178,7 @@ new RuleTester().run(zombieProcessRule, {
     { ...base, name: 'a running threaded task', container: withTasks(task(90150, 36, 'java', { state: 'S', threads: 20 })) },
   ],
   invalid: [
-    { ...base, name: 'a zombie leader with live threads', container: withTasks(task(90150, 36, 'app', { state: 'Z', threads: 3 })), errors: [{ message: /^app \(PID 36 in the container, 90150 on the host\) is a zombie whose 2 other threads still run: .*"Zombies with threads are not supported"/ }] },
+    { ...base, name: 'a zombie leader with live threads', container: withTasks(task(90150, 36, 'app', { state: 'Z', threads: 3 })), errors: [{ messageId: 'zombieThreads', message: /^app \(PID 36 in the container, 90150 on the host\) is a zombie whose 2 other threads still run: .*"Zombies with threads are not supported"/ }] },
   ],
 });
 
@@ -188,9 +188,9 @@ new RuleTester().run(unsupportedSocketRule, {
     { ...base, name: 'tcp, udp, raw and icmp (4.2) are dumped', container: busybox({ ...withTasks(task(90160, 37, 'srv')), sockets: withSockets([inet(90160, 3, 'tcp'), inet(90160, 4, 'udp'), inet(90160, 5, 'raw'), inet(90160, 6, 'icmp')]) }) },
   ],
   invalid: [
-    { ...base, name: 'an SCTP listener', container: busybox({ ...withTasks(task(90160, 37, 'sctp_srv')), sockets: withSockets([inet(90160, 3, 'sctp')]) }), errors: [{ message: /^sctp_srv \(PID 37 in the container, 90160 on the host\) has an SCTP \(protocol 132\) socket on fd 3: CRIU cannot dump it/ }] },
-    { ...base, name: 'an ICMP ping socket with CRIU 4.1.1 (dumped only from 4.2)', host: host({ criu: criu({ version: version('4.1.1') }) }), container: busybox({ ...withTasks(task(90160, 37, 'ping')), sockets: withSockets([inet(90160, 3, 'icmp')]) }), errors: [{ message: /^ping \(PID 37 in the container, 90160 on the host\) has an ICMP \(a ping socket; CRIU 4\.1\.1 dumps those only from 4\.2\) socket on fd 3/ }] },
-    { ...base, name: 'a Go MPTCP listener', container: busybox({ ...withTasks(task(90160, 37, 'goapp')), sockets: withSockets([inet(90160, 3, 'mptcp')]) }), errors: [{ message: /MPTCP \(protocol 262; Go 1\.24\+ listeners use it by default: GODEBUG=multipathtcp=0/ }] },
+    { ...base, name: 'an SCTP listener', container: busybox({ ...withTasks(task(90160, 37, 'sctp_srv')), sockets: withSockets([inet(90160, 3, 'sctp')]) }), errors: [{ messageId: 'unsupportedSocket', message: /^sctp_srv \(PID 37 in the container, 90160 on the host\) has an SCTP \(protocol 132\) socket on fd 3: CRIU cannot dump it/ }] },
+    { ...base, name: 'an ICMP ping socket with CRIU 4.1.1 (dumped only from 4.2)', host: host({ criu: criu({ version: version('4.1.1') }) }), container: busybox({ ...withTasks(task(90160, 37, 'ping')), sockets: withSockets([inet(90160, 3, 'icmp')]) }), errors: [{ messageId: 'unsupportedSocket', message: /^ping \(PID 37 in the container, 90160 on the host\) has an ICMP \(a ping socket; CRIU 4\.1\.1 dumps those only from 4\.2\) socket on fd 3/ }] },
+    { ...base, name: 'a Go MPTCP listener', container: busybox({ ...withTasks(task(90160, 37, 'goapp')), sockets: withSockets([inet(90160, 3, 'mptcp')]) }), errors: [{ messageId: 'unsupportedSocket', message: /MPTCP \(protocol 262; Go 1\.24\+ listeners use it by default: GODEBUG=multipathtcp=0/ }] },
   ],
 });
 
@@ -205,7 +205,7 @@ new RuleTester().run(externalFileRule, {
       ...base,
       name: 'a host file passed in (mount 29 is the host root)',
       container: withTasks(task(90170, 38, 'app', fds(fd(5, '/home/me/data.db', 'regular', { mntId: 29, path: '/home/me/data.db' })))),
-      errors: [{ message: /^app \(PID 38 in the container, 90170 on the host\) has \/home\/me\/data\.db open on fd 5 from mount 29, which is not a mount of the container: the dump fails \("Can't lookup mount=29 for fd=5 path=\/home\/me\/data\.db"\)/ }],
+      errors: [{ messageId: 'externalFile', message: /^app \(PID 38 in the container, 90170 on the host\) has \/home\/me\/data\.db open on fd 5 from mount 29, which is not a mount of the container: the dump fails \("Can't lookup mount=29 for fd=5 path=\/home\/me\/data\.db"\)/ }],
     },
   ],
 });
@@ -223,9 +223,9 @@ new RuleTester().run(asRule('live-non-empty-mounts', liveNonEmptyMounts), {
       ...base,
       name: 'one queue made with touch /dev/mqueue/q (the lab: "mqueue isn\'t empty")',
       container: queues('q'),
-      errors: [{ file: BUSYBOX_CONFIG_PATH, line: 0, message: /^mqueue at \/dev\/mqueue holds 1 POSIX message queue \(q\): CRIU dumps mqueue only when it is empty, the dump fails \("mqueue isn't empty"\)\. Remove the queues/ }],
+      errors: [{ messageId: 'notEmpty', file: BUSYBOX_CONFIG_PATH, line: 0, message: /^mqueue at \/dev\/mqueue holds 1 POSIX message queue \(q\): CRIU dumps mqueue only when it is empty, the dump fails \("mqueue isn't empty"\)\. Remove the queues/ }],
     },
-    { ...base, name: 'four queues: three named', container: queues('a', 'b', 'c', 'd'), errors: [{ message: /holds 4 POSIX message queues \(a, b, c, \.\.\.\)/ }] },
+    { ...base, name: 'four queues: three named', container: queues('a', 'b', 'c', 'd'), errors: [{ messageId: 'notEmpty', message: /holds 4 POSIX message queues \(a, b, c, \.\.\.\)/ }] },
   ],
 });
 
@@ -238,7 +238,7 @@ new RuleTester().run(uprobesRule, {
       ...base,
       name: 'a [uprobes] mapping (bpftrace uprobe on the task)',
       container: withTasks(task(90180, 39, 'app', maps({ start: '7fff', end: '8000', perms: 'r-xp', path: '[uprobes]', deleted: false, inode: 0 }))),
-      errors: [{ message: /^app \(PID 39 in the container, 90180 on the host\) has a uprobes area .*"PID 90180 has uprobes vma\. Consider using --allow-uprobes\."/ }],
+      errors: [{ messageId: 'uprobes', message: /^app \(PID 39 in the container, 90180 on the host\) has a uprobes area .*"PID 90180 has uprobes vma\. Consider using --allow-uprobes\."/ }],
     },
   ],
 });

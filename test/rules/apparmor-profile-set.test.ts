@@ -35,7 +35,7 @@ new RuleTester().run(rule, {
       name: 'the busybox template: generated',
       config: 'lxc.uts.name = bb\nlxc.apparmor.profile = generated\nlxc.apparmor.allow_nesting = 1\n',
       errors: [
-        {
+        { messageId: 'profileSet', 
           line: 2,
           column: 1,
           severity: 'warning',
@@ -50,20 +50,20 @@ new RuleTester().run(rule, {
     {
       name: 'unconfined is passed too (the lab saw it fail)',
       config: 'lxc.apparmor.profile = unconfined',
-      errors: [{ message: /^lxc\.apparmor\.profile = unconfined: on restore lxc-checkpoint passes --lsm-profile apparmor:unconfined, and CRIU refuses/ }],
+      errors: [{ messageId: 'profileSet', message: /^lxc\.apparmor\.profile = unconfined: on restore lxc-checkpoint passes --lsm-profile apparmor:unconfined, and CRIU refuses/ }],
       suggestionOutput: { config: `${NOTE}\n# lxc.apparmor.profile = unconfined` },
     },
     {
       name: 'the legacy key; every line of the key goes (else an earlier one comes back)',
       config: 'lxc.aa_profile = lxc-container-default\nlxc.uts.name = c1\nlxc.aa_profile = unconfined\n',
-      errors: [{ file: 'config', line: 3, message: /^lxc\.aa_profile = unconfined/ }],
+      errors: [{ messageId: 'profileSet', file: 'config', line: 3, message: /^lxc\.aa_profile = unconfined/ }],
       suggestionOutput: { config: `${NOTE}\n# lxc.aa_profile = lxc-container-default\nlxc.uts.name = c1\n${NOTE}\n# lxc.aa_profile = unconfined\n` },
     },
     {
       name: 'set in an included file: the shared file is left alone, the config resets the key',
       config: 'lxc.include = common.conf\nlxc.uts.name = c1',
       files: { 'common.conf': 'lxc.apparmor.profile = lxc-container-default\n' },
-      errors: [{ file: 'common.conf', line: 1 }],
+      errors: [{ messageId: 'profileSet', file: 'common.conf', line: 1 }],
       suggestionOutput: { config: 'lxc.include = common.conf\nlxc.uts.name = c1\nlxc.apparmor.profile =' },
     },
     {
@@ -72,7 +72,7 @@ new RuleTester().run(rule, {
       host: noAppArmorHost(),
       container: container(),
       purpose: 'dump',
-      errors: [{ line: 1 }],
+      errors: [{ messageId: 'profileSet', line: 1 }],
     },
   ],
 });

@@ -18,7 +18,7 @@ new RuleTester().run(rule, {
       config: BUSYBOX_CONFIG,
       host: host(),
       container: busybox(),
-      errors: [{ file: 'config', line: 13, column: 1, severity: 'error', message: /^lxc\.apparmor\.profile = generated, but this kernel has no AppArmor.*"apparmor LSM specified but apparmor not supported by kernel"\)\. Remove the key$/ }],
+      errors: [{ messageId: 'noAppArmor', file: 'config', line: 13, column: 1, severity: 'error', message: /^lxc\.apparmor\.profile = generated, but this kernel has no AppArmor.*"apparmor LSM specified but apparmor not supported by kernel"\)\. Remove the key$/ }],
       output: null,
       suggestionOutput: {
         config: BUSYBOX_CONFIG.replace(
@@ -32,7 +32,7 @@ new RuleTester().run(rule, {
       config: 'lxc.apparmor.profile = generated\nlxc.apparmor.profile = unconfined\n',
       host: host(),
       container: busybox(),
-      errors: [{ line: 2, message: /apparmor:unconfined/ }],
+      errors: [{ messageId: 'noAppArmor', line: 2, message: /apparmor:unconfined/ }],
       suggestionOutput: {
         config:
           '# ctcr: lxc-checkpoint passes this to CRIU as --lsm-profile, which fails on a kernel without AppArmor (apparmor-unavailable)\n# lxc.apparmor.profile = generated\n' +
@@ -45,7 +45,7 @@ new RuleTester().run(rule, {
       files: { 'common.conf': 'lxc.apparmor.profile = lxc-container-default\n' },
       host: host(),
       container: busybox(),
-      errors: [{ file: 'common.conf', line: 1 }],
+      errors: [{ messageId: 'noAppArmor', file: 'common.conf', line: 1 }],
       suggestionOutput: { config: 'lxc.include = common.conf\nlxc.uts.name = c1\nlxc.apparmor.profile =\n' },
     },
   ],

@@ -27,8 +27,8 @@ new RuleTester().run(rule, {
       host: host(),
       container: busybox(),
       errors: [
-        { file: 'config', line: 30, column: 1, severity: 'error', message: /^lxc\.mount\.entry '\/lib lib none ro,bind 0 0': its source \/lib is a symlink to \/usr\/lib; .*"mnt-v2: Failed to move_mount from \/lib to \.\.\.: Invalid argument"\)\. Point the entry at \/usr\/lib$/ },
-        { file: 'config', line: 32, message: /source \/lib64 is a symlink to \/usr\/lib64/ },
+        { messageId: 'symlinkSource', file: 'config', line: 30, column: 1, severity: 'error', message: /^lxc\.mount\.entry '\/lib lib none ro,bind 0 0': its source \/lib is a symlink to \/usr\/lib; .*"mnt-v2: Failed to move_mount from \/lib to \.\.\.: Invalid argument"\)\. Point the entry at \/usr\/lib$/ },
+        { messageId: 'symlinkSource', file: 'config', line: 32, message: /source \/lib64 is a symlink to \/usr\/lib64/ },
       ],
       output: { config: FIXED },
       suggestionOutput: null,
@@ -38,7 +38,7 @@ new RuleTester().run(rule, {
       config: 'lxc.mount.entry = /lib lib none ro,bind 0 0\n',
       host: host({ criu: criu({ features: {} }) }),
       container: busybox(),
-      errors: [{ line: 1 }],
+      errors: [{ messageId: 'symlinkSource', line: 1 }],
       output: { config: 'lxc.mount.entry = /usr/lib lib none ro,bind 0 0\n' },
     },
     {
@@ -46,7 +46,7 @@ new RuleTester().run(rule, {
       config: 'lxc.mount.entry = "/data/link data\\040dir none bind,create=dir 0 0"\n',
       host: host(),
       container: busybox({ bindSources: sources({ source: '/data/link', exists: true, symlink: true, realPath: '/srv/real data' }) }),
-      errors: [{ line: 1, message: /symlink to \/srv\/real data/ }],
+      errors: [{ messageId: 'symlinkSource', line: 1, message: /symlink to \/srv\/real data/ }],
       output: { config: 'lxc.mount.entry = "/srv/real\\040data data\\040dir none bind,create=dir 0 0"\n' },
     },
   ],

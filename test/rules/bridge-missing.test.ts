@@ -17,7 +17,7 @@ new RuleTester().run(rule, {
       config: BUSYBOX_CONFIG,
       host: host({ bridges: bridges('lxcbr0') }),
       container: busybox(),
-      errors: [{ file: 'config', line: 11, column: 1, severity: 'error', message: /^lxc\.net\.0\.link = ctcrlab0: no bridge of that name on this host \(this host's bridges: lxcbr0\)/ }],
+      errors: [{ messageId: 'noBridge', file: 'config', line: 11, column: 1, severity: 'error', message: /^lxc\.net\.0\.link = ctcrlab0: no bridge of that name on this host \(this host's bridges: lxcbr0\)/ }],
       output: null,
     },
     {
@@ -25,7 +25,7 @@ new RuleTester().run(rule, {
       config: 'lxc.net.0.type = veth\nlxc.net.0.link = ctcrlab0\nlxc.network.type = veth\nlxc.network.link = br1\n',
       host: host(),
       container: busybox(),
-      errors: [{ line: 4, message: /^lxc\.network\.link = br1: no bridge of that name on this host \(this host's bridges: ctcrlab0\)/ }],
+      errors: [{ messageId: 'noBridge', line: 4, message: /^lxc\.network\.link = br1: no bridge of that name on this host \(this host's bridges: ctcrlab0\)/ }],
     },
   ],
 });

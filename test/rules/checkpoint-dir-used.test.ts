@@ -17,8 +17,8 @@ new RuleTester().run(rule, {
       host: host(),
       container: busybox(),
       checkpointDir: dir({ hasInventory: true, hasTtyInfo: true }),
-      errors: [{ file: BUSYBOX_CONFIG_PATH, line: 0, severity: 'error', message: '/srv/ckpt/bb already holds a checkpoint (inventory.img, tty.info): lxc-checkpoint refuses to dump into it ("please use a fresh directory for the dump directory"). Use a new directory' }],
+      errors: [{ messageId: 'holdsCheckpoint', file: BUSYBOX_CONFIG_PATH, line: 0, severity: 'error', message: '/srv/ckpt/bb already holds a checkpoint (inventory.img, tty.info): lxc-checkpoint refuses to dump into it ("please use a fresh directory for the dump directory"). Use a new directory' }],
     },
-    { name: 'a file, not a directory', config: BUSYBOX_CONFIG, host: host(), container: busybox(), checkpointDir: dir({ isDirectory: false }), errors: [{ message: /^\/srv\/ckpt\/bb is not a directory/ }] },
+    { name: 'a file, not a directory', config: BUSYBOX_CONFIG, host: host(), container: busybox(), checkpointDir: dir({ isDirectory: false }), errors: [{ messageId: 'notDirectory', message: /^\/srv\/ckpt\/bb is not a directory/ }] },
   ],
 });

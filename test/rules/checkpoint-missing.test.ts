@@ -18,8 +18,8 @@ new RuleTester().run(rule, {
       container: stoppedBusybox(),
       checkpointDir: dir({ exists: false, hasInventory: false, isDirectory: undefined }),
       purpose: 'restore',
-      errors: [{ file: BUSYBOX_CONFIG_PATH, line: 0, message: '/srv/ckpt/bb does not exist: there is no checkpoint to restore. Name the directory a dump wrote' }],
+      errors: [{ messageId: 'noCheckpoint', file: BUSYBOX_CONFIG_PATH, line: 0, message: '/srv/ckpt/bb does not exist: there is no checkpoint to restore. Name the directory a dump wrote' }],
     },
-    { name: 'an empty directory', config: BUSYBOX_CONFIG, host: host(), container: stoppedBusybox(), checkpointDir: dir({ hasInventory: false }), purpose: 'restore', errors: [{ message: /has no inventory\.img/ }] },
+    { name: 'an empty directory', config: BUSYBOX_CONFIG, host: host(), container: stoppedBusybox(), checkpointDir: dir({ hasInventory: false }), purpose: 'restore', errors: [{ messageId: 'noCheckpoint', message: /has no inventory\.img/ }] },
   ],
 });

@@ -20,7 +20,7 @@ new RuleTester().run(rule, {
       container: stoppedBusybox(),
       checkpointDir: dir(true),
       purpose: 'restore',
-      errors: [{ file: 'config', line: 35, column: 1, severity: 'error', message: /^\/srv\/ckpt\/bb was dumped with a console \(it holds tty\.info\), but lxc\.console\.path = none here: .*"lxc\.console\.path configured on source host but not target"/ }],
+      errors: [{ messageId: 'dumpedWithConsole', file: 'config', line: 35, column: 1, severity: 'error', message: /^\/srv\/ckpt\/bb was dumped with a console \(it holds tty\.info\), but lxc\.console\.path = none here: .*"lxc\.console\.path configured on source host but not target"/ }],
       output: null,
       suggestionOutput: {
         config: BUSYBOX_CONFIG + '# ctcr: the checkpoint was made with a console; lxc-checkpoint -r needs one here (console-mismatch)\n# lxc.console.path = none\n',
@@ -34,7 +34,7 @@ new RuleTester().run(rule, {
       container: stoppedBusybox(),
       checkpointDir: dir(true),
       purpose: 'restore',
-      errors: [{ file: 'base.conf', line: 1, message: /but lxc\.console = none here/ }],
+      errors: [{ messageId: 'dumpedWithConsole', file: 'base.conf', line: 1, message: /but lxc\.console = none here/ }],
       suggestionOutput: { config: 'lxc.include = base.conf\nlxc.console.path =\n' },
     },
   ],

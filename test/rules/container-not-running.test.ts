@@ -14,14 +14,14 @@ new RuleTester().run(rule, {
       config: BUSYBOX_CONFIG,
       host: host(),
       container: stoppedBusybox(),
-      errors: [{ file: BUSYBOX_CONFIG_PATH, line: 0, severity: 'error', message: 'container bb is STOPPED: lxc-checkpoint dumps only a running container ("container is not running"), and its processes, sockets and mounts cannot be checked. Start it: lxc-start -n bb' }],
+      errors: [{ messageId: 'notRunning', file: BUSYBOX_CONFIG_PATH, line: 0, severity: 'error', message: 'container bb is STOPPED: lxc-checkpoint dumps only a running container ("container is not running"), and its processes, sockets and mounts cannot be checked. Start it: lxc-start -n bb' }],
     },
     {
       name: 'state unknown, in another lxcpath',
       config: BUSYBOX_CONFIG,
       host: host(),
       container: busybox({ state: 'UNKNOWN', initPid: null, lxcpath: '/srv/lxc', stateNote: 'lxc-info: timed out' }),
-      errors: [{ message: /^container bb is in an unknown state \(lxc-info: timed out\):.*lxc-start -n bb -P \/srv\/lxc$/ }],
+      errors: [{ messageId: 'notRunning', message: /^container bb is in an unknown state \(lxc-info: timed out\):.*lxc-start -n bb -P \/srv\/lxc$/ }],
     },
   ],
 });

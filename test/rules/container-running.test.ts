@@ -14,7 +14,7 @@ new RuleTester().run(rule, {
       host: host(),
       container: busybox(),
       purpose: 'restore',
-      errors: [{ file: BUSYBOX_CONFIG_PATH, line: 0, message: /^container bb is RUNNING: lxc-checkpoint -r restores only into a stopped container \("container is already running"\)\. Stop it: lxc-stop -n bb$/ }],
+      errors: [{ messageId: 'running', file: BUSYBOX_CONFIG_PATH, line: 0, message: /^container bb is RUNNING: lxc-checkpoint -r restores only into a stopped container \("container is already running"\)\. Stop it: lxc-stop -n bb$/ }],
     },
   ],
 });

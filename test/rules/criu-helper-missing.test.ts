@@ -22,7 +22,7 @@ new RuleTester().run(rule, {
       config: BUSYBOX_CONFIG,
       host: host({ tools: tools({ tar: null }) }),
       container: busybox(),
-      errors: [{ file: BUSYBOX_CONFIG_PATH, line: 0, severity: 'error', message: /^tar is not on PATH.*tmpfs mounts \(\/dev, \/dev\/shm\).*"Can't dump tmpfs content"\. Install tar$/ }],
+      errors: [{ messageId: 'tarMissing', file: BUSYBOX_CONFIG_PATH, line: 0, severity: 'error', message: /^tar is not on PATH.*tmpfs mounts \(\/dev, \/dev\/shm\).*"Can't dump tmpfs content"\. Install tar$/ }],
       output: null,
     },
     {
@@ -30,21 +30,21 @@ new RuleTester().run(rule, {
       config: 'lxc.uts.name = c1\n',
       host: host({ tools: tools({ tar: null }) }),
       container: stoppedBusybox(),
-      errors: [{ message: /tmpfs mounts \(\/dev\)/ }],
+      errors: [{ messageId: 'tarMissing', message: /tmpfs mounts \(\/dev\)/ }],
     },
     {
       name: 'no ip, own network namespace (veth)',
       config: BUSYBOX_CONFIG,
       host: host({ ip: noIp }),
       container: busybox(),
-      errors: [{ file: BUSYBOX_CONFIG_PATH, message: /^ip is not on PATH, and CRIU runs it to save and restore the addresses and routes/ }],
+      errors: [{ messageId: 'ipMissing', file: BUSYBOX_CONFIG_PATH, message: /^ip is not on PATH, and CRIU runs it to save and restore the addresses and routes/ }],
     },
     {
       name: 'CR_IP_TOOL names a program that is not there',
       config: BUSYBOX_CONFIG,
       host: host({ ip: noIp, env: { CR_IP_TOOL: '/opt/ip' } }),
       container: busybox(),
-      errors: [{ message: /^CR_IP_TOOL \(\/opt\/ip\) is not on PATH.*or fix CR_IP_TOOL$/ }],
+      errors: [{ messageId: 'ipMissing', message: /^CR_IP_TOOL \(\/opt\/ip\) is not on PATH.*or fix CR_IP_TOOL$/ }],
     },
   ],
 });

@@ -24,14 +24,14 @@ new RuleTester().run(rule, {
       name: 'criu check fails: CRIU 3.17.1 cannot read the 6.18 vDSO',
       host: host({ criu: criu({ version: version('3.17.1'), checkOk: false, checkOutput: CHECK_3_17_1, checkExitCode: 1 }) }),
       errors: [
-        { file: 'host', line: 0, severity: 'warning', message: /^CRIU 3\.17\.1 \(\/usr\/local\/sbin\/criu\) on kernel 6\.18\.44-fc-v669: kernel ≥ 6\.13 guard regions/ },
-        { file: 'host', line: 0, severity: 'error', message: /^`criu check` of CRIU 3\.17\.1 .* fails: Error \(criu\/vdso\.c:381\): vdso: Unexpected rt vDSO area bounds; known cause: x86 kernel ≥ 6\.13 maps \[vvar_vclock\].*CRIU 4\.1 fixes it.*Install CRIU 4\.1 or newer$/ },
+        { messageId: 'knownIssue', file: 'host', line: 0, severity: 'warning', message: /^CRIU 3\.17\.1 \(\/usr\/local\/sbin\/criu\) on kernel 6\.18\.44-fc-v669: kernel ≥ 6\.13 guard regions/ },
+        { messageId: 'checkFails', file: 'host', line: 0, severity: 'error', message: /^`criu check` of CRIU 3\.17\.1 .* fails: Error \(criu\/vdso\.c:381\): vdso: Unexpected rt vDSO area bounds; known cause: x86 kernel ≥ 6\.13 maps \[vvar_vclock\].*CRIU 4\.1 fixes it.*Install CRIU 4\.1 or newer$/ },
       ],
     },
     {
       name: '"Looks good but some kernel features are missing" is a warning',
       host: host({ criu: criu({ checkOk: false, checkExitCode: 1, checkOutput: 'Looks good but some kernel features are missing\nwhich, depending on your process tree, may cause\ndump or restore failure.' }) }),
-      errors: [{ file: 'host', severity: 'warning', message: /Looks good but some kernel features are missing/ }],
+      errors: [{ messageId: 'checkIncomplete', file: 'host', severity: 'warning', message: /Looks good but some kernel features are missing/ }],
     },
     {
       name: 'CRIU 4.1.1 says "Looks good." on 6.18, but udhcpc holds a packet socket',
@@ -39,8 +39,8 @@ new RuleTester().run(rule, {
       host: host({ criu: criu({ version: version('4.1.1') }) }),
       container: dhcp(),
       errors: [
-        { file: BUSYBOX_CONFIG_PATH, line: 0, severity: 'error', message: /^CRIU 4\.1\.1 on kernel 6\.18\.44-fc-v669: kernel ≥ 6\.16 refuses SO_PASSCRED.*udhcpc \(PID 6 in the container, \d+ on the host\) holds a packet socket \(dgram\), so the dump fails \("sockets: Can't get 1:16 opt: Operation not supported \(and 1:34\)"\)\. CRIU 4\.2 fixes it: install CRIU 4\.2 or newer$/ },
-        { file: 'host', severity: 'warning', message: /guard regions/ },
+        { messageId: 'socketsAffected', file: BUSYBOX_CONFIG_PATH, line: 0, severity: 'error', message: /^CRIU 4\.1\.1 on kernel 6\.18\.44-fc-v669: kernel ≥ 6\.16 refuses SO_PASSCRED.*udhcpc \(PID 6 in the container, \d+ on the host\) holds a packet socket \(dgram\), so the dump fails \("sockets: Can't get 1:16 opt: Operation not supported \(and 1:34\)"\)\. CRIU 4\.2 fixes it: install CRIU 4\.2 or newer$/ },
+        { messageId: 'knownIssue', file: 'host', severity: 'warning', message: /guard regions/ },
       ],
     },
     {
@@ -49,8 +49,8 @@ new RuleTester().run(rule, {
       host: host({ criu: criu({ version: version('4.1.1') }) }),
       container: stoppedBusybox(),
       errors: [
-        { file: BUSYBOX_CONFIG_PATH, severity: 'error', message: /Whether this container holds such sockets is not known \(it is STOPPED\); nearly every container does/ },
-        { file: 'host', severity: 'warning' },
+        { messageId: 'socketsUnknown', file: BUSYBOX_CONFIG_PATH, severity: 'error', message: /Whether this container holds such sockets is not known \(it is STOPPED\); nearly every container does/ },
+        { messageId: 'knownIssue', file: 'host', severity: 'warning' },
       ],
     },
   ],

@@ -12,25 +12,25 @@ new RuleTester().run(rule, {
     {
       name: 'no criu on PATH, kernel 6.18: names the CRIU it needs',
       host: host({ criu: { ok: true, value: null } }),
-      errors: [{ file: 'host', line: 0, severity: 'error', message: /^CRIU is not installed: there is no criu on PATH.*execing criu failed.*needs CRIU 4\.2 or newer/ }],
+      errors: [{ messageId: 'criuMissing', file: 'host', line: 0, severity: 'error', message: /^CRIU is not installed: there is no criu on PATH.*execing criu failed.*needs CRIU 4\.2 or newer/ }],
       output: null,
     },
     {
       name: 'no criu on kernel 5.10: glibc rseq needs CRIU 3.17',
       host: host({ criu: { ok: true, value: null }, kernel: { ok: true, value: { release: '5.10.0-28-amd64', version: version('5.10.0'), arch: 'x86_64' } } }),
-      errors: [{ file: 'host', message: /Install CRIU \(kernel 5\.10 \(x86_64\) needs CRIU 3\.17 or newer: glibc ≥ 2\.35 registers rseq/ }],
+      errors: [{ messageId: 'criuMissing', file: 'host', message: /Install CRIU \(kernel 5\.10 \(x86_64\) needs CRIU 3\.17 or newer: glibc ≥ 2\.35 registers rseq/ }],
     },
     {
       name: 'no criu on an old kernel: no version demanded',
       host: host({ criu: { ok: true, value: null }, kernel: { ok: true, value: { release: '4.9.0-19-amd64', version: version('4.9.0'), arch: 'x86_64' } } }),
-      errors: [{ file: 'host', message: /Install CRIU$/ }],
+      errors: [{ messageId: 'criuMissing', file: 'host', message: /Install CRIU$/ }],
     },
     {
       name: 'reported on the host location, also from a container snapshot',
       config: BUSYBOX_CONFIG,
       host: host({ criu: { ok: true, value: null } }),
       container: busybox(),
-      errors: [{ file: 'host', line: 0, column: 0 }],
+      errors: [{ messageId: 'criuMissing', file: 'host', line: 0, column: 0 }],
     },
   ],
 });

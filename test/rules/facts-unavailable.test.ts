@@ -19,24 +19,24 @@ new RuleTester().run(rule, {
     {
       name: 'criu check timed out: an error, the CRIU rules did not run',
       host: host({ criu: failed('criu: criu check timed out after 10000 ms') }),
-      errors: [{ file: 'host', line: 0, severity: 'error', message: 'could not determine CRIU (criu --version, criu check): criu: criu check timed out after 10000 ms; not checked: criu-missing, criu-kernel-mismatch, network-lock-unavailable, bind-mount-restore' }],
+      errors: [{ messageId: 'factUnavailable', file: 'host', line: 0, severity: 'error', message: 'could not determine CRIU (criu --version, criu check): criu: criu check timed out after 10000 ms; not checked: criu-missing, criu-kernel-mismatch, network-lock-unavailable, bind-mount-restore' }],
     },
     {
       name: 'bridges unreadable: a warning',
       host: host({ bridges: failed('bridges: permission denied (/sys/class/net)') }),
-      errors: [{ file: 'host', severity: 'warning', message: /^could not determine this host's bridges: bridges: permission denied \(\/sys\/class\/net\); not checked: bridge-missing$/ }],
+      errors: [{ messageId: 'factUnavailable', file: 'host', severity: 'warning', message: /^could not determine this host's bridges: bridges: permission denied \(\/sys\/class\/net\); not checked: bridge-missing$/ }],
     },
     {
       name: 'a feature probe that did not answer',
       host: host({ criu: criu({ featureErrors: { move_mount_set_group: 'timed out after 10000 ms' } }) }),
-      errors: [{ severity: 'warning', message: /^could not determine whether CRIU supports move_mount_set_group/ }],
+      errors: [{ messageId: 'featureUnknown', severity: 'warning', message: /^could not determine whether CRIU supports move_mount_set_group/ }],
     },
     {
       name: 'the running container\'s sockets could not be read',
       config: BUSYBOX_CONFIG,
       host: host(),
       container: busybox({ sockets: failed('sockets of PID 12175: /proc/12175/net/tcp: permission denied') }),
-      errors: [{ file: BUSYBOX_CONFIG_PATH, line: 0, severity: 'error', message: /^could not determine the container's sockets: .*permission denied; not checked: netlink-pending-data, tcp-established, criu-kernel-mismatch$/ }],
+      errors: [{ messageId: 'factUnavailable', file: BUSYBOX_CONFIG_PATH, line: 0, severity: 'error', message: /^could not determine the container's sockets: .*permission denied; not checked: netlink-pending-data, tcp-established, criu-kernel-mismatch$/ }],
     },
     {
       name: 'the locks and the unix peers could not be read: warnings naming each',
@@ -44,8 +44,8 @@ new RuleTester().run(rule, {
       host: host(),
       container: busybox({ locks: failed('/proc/locks: permission denied'), unixPeers: failed('ss (iproute2) is not on PATH') }),
       errors: [
-        { severity: 'warning', message: /^could not determine the file locks its tasks hold \(\/proc\/locks\): \/proc\/locks: permission denied; not checked: / },
-        { severity: 'warning', message: /^could not determine the peers of its unix sockets: ss \(iproute2\) is not on PATH; not checked: / },
+        { messageId: 'factUnavailable', severity: 'warning', message: /^could not determine the file locks its tasks hold \(\/proc\/locks\): \/proc\/locks: permission denied; not checked: / },
+        { messageId: 'factUnavailable', severity: 'warning', message: /^could not determine the peers of its unix sockets: ss \(iproute2\) is not on PATH; not checked: / },
       ],
     },
     {
@@ -56,7 +56,7 @@ new RuleTester().run(rule, {
         { ...udhcpc(), pid: 900, fds: failed('/proc/900/fd: permission denied') },
         { ...udhcpc(), pid: 901, fds: failed('/proc/901/fd: permission denied'), mappings: { ok: true, value: [] } },
       ]) }),
-      errors: [{ severity: 'warning', message: /^could not determine the open descriptors of PID 900, 901: \/proc\/900\/fd: permission denied; \/proc\/901\/fd: permission denied; not checked: / }],
+      errors: [{ messageId: 'factUnavailable', severity: 'warning', message: /^could not determine the open descriptors of PID 900, 901: \/proc\/900\/fd: permission denied; \/proc\/901\/fd: permission denied; not checked: / }],
     },
     {
       name: 'bind sources and the checkpoint directory: warnings',
@@ -65,8 +65,8 @@ new RuleTester().run(rule, {
       container: busybox({ bindSources: failed('bind mount sources: timed out after 10 ms') }),
       checkpointDir: { path: '/srv/ckpt', exists: true, isDirectory: true, hasInventory: false, hasTtyInfo: false, error: '/srv/ckpt/tty.info: permission denied' },
       errors: [
-        { severity: 'warning', message: /^could not determine the host paths its bind mounts name/ },
-        { severity: 'warning', message: /^could not fully read the checkpoint directory/ },
+        { messageId: 'factUnavailable', severity: 'warning', message: /^could not determine the host paths its bind mounts name/ },
+        { messageId: 'checkpointDirUnreadable', severity: 'warning', message: /^could not fully read the checkpoint directory/ },
       ],
     },
   ],

@@ -13,7 +13,7 @@ new RuleTester().run(rule, {
       name: 'missing, and nothing beside the config',
       config: 'lxc.uts.name = c1\nlxc.mount.fstab = /nonexistent/ctcr-test/fstab\n',
       errors: [
-        {
+        { messageId: 'fstabMissing', 
           line: 2,
           column: 1,
           severity: 'error',
@@ -26,7 +26,7 @@ new RuleTester().run(rule, {
     {
       name: 'the legacy key, a relative path',
       config: 'lxc.mount = my.fstab\n',
-      errors: [{ line: 1, message: /^lxc\.mount = my\.fstab: no such file \([^;]*\/my\.fstab\); the container/ }],
+      errors: [{ messageId: 'fstabMissing', line: 1, message: /^lxc\.mount = my\.fstab: no such file \([^;]*\/my\.fstab\); the container/ }],
     },
   ],
 });

@@ -13,7 +13,7 @@ new RuleTester().run(rule, {
       name: 'a missing file: LXC refuses the config',
       config: 'lxc.uts.name = c1\nlxc.include = /nonexistent/ctcr-test/common.conf\n',
       errors: [
-        {
+        { messageId: 'fileMissing', 
           line: 2,
           column: 1,
           severity: 'error',
@@ -26,13 +26,13 @@ new RuleTester().run(rule, {
     {
       name: 'a missing directory: LXC silently skips it (warning)',
       config: 'lxc.include = conf.d/\n',
-      errors: [{ line: 1, severity: 'warning', message: /^lxc\.include = conf\.d\/: no such directory \(.*conf\.d\); LXC skips a missing include directory silently/ }],
+      errors: [{ messageId: 'directoryMissing', line: 1, severity: 'warning', message: /^lxc\.include = conf\.d\/: no such directory \(.*conf\.d\); LXC skips a missing include directory silently/ }],
     },
     {
       name: 'missing from an included file, resolved from its folder',
       config: 'lxc.include = sub/common.conf\n',
       files: { 'sub/common.conf': 'lxc.include = extra.conf\n' },
-      errors: [{ file: 'sub/common.conf', line: 1, message: /no such file \(.*\/sub\/extra\.conf\)/ }],
+      errors: [{ messageId: 'fileMissing', file: 'sub/common.conf', line: 1, message: /no such file \(.*\/sub\/extra\.conf\)/ }],
     },
   ],
 });

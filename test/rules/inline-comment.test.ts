@@ -19,38 +19,38 @@ new RuleTester().run(rule, {
     {
       name: 'a number with a comment: LXC refuses it',
       config: 'lxc.uts.name = c1\nlxc.tty.max = 0 # no ttys\n',
-      errors: [{ line: 2, column: 17, severity: 'error', message: 'lxc.tty.max: LXC has no inline comments, so its value is "0 # no ttys", not "0" and LXC refuses it (the config does not load); move "# no ttys" to its own line' }],
+      errors: [{ messageId: 'inlineComment', line: 2, column: 17, severity: 'error', message: 'lxc.tty.max: LXC has no inline comments, so its value is "0 # no ttys", not "0" and LXC refuses it (the config does not load); move "# no ttys" to its own line' }],
       output: null,
       suggestionOutput: { config: 'lxc.uts.name = c1\n# no ttys\nlxc.tty.max = 0\n' },
     },
     {
       name: 'a string keeps the comment: indentation and CRLF kept',
       config: '\tlxc.uts.name = web # the web server\r\n',
-      errors: [{ severity: 'warning', message: /its value is "web # the web server", not "web"/ }],
+      errors: [{ messageId: 'inlineComment', severity: 'warning', message: /its value is "web # the web server", not "web"/ }],
       suggestionOutput: { config: '\t# the web server\r\n\tlxc.uts.name = web\r\n' },
     },
     {
       name: 'nothing before the comment',
       config: 'lxc.pty.max = # none\n',
-      errors: [{ column: 15 }],
+      errors: [{ messageId: 'inlineComment', column: 15 }],
       suggestionOutput: { config: '# none\nlxc.pty.max =\n' },
     },
     {
       name: 'the console is not disabled by "none # off"',
       config: 'lxc.console.path = none # off\n',
-      errors: [{ message: /its value is "none # off", not "none"; move "# off"/ }],
+      errors: [{ messageId: 'inlineComment', message: /its value is "none # off", not "none"; move "# off"/ }],
       suggestionOutput: { config: '# off\nlxc.console.path = none\n' },
     },
     {
       name: 'a comment within the first four fields of a mount entry becomes a field',
       config: 'lxc.mount.entry = tmpfs tmp # scratch\n',
-      errors: [{ line: 1 }],
+      errors: [{ messageId: 'inlineComment', line: 1 }],
       suggestionOutput: { config: '# scratch\nlxc.mount.entry = tmpfs tmp\n' },
     },
     {
       name: 'the quoted-values fixture: an environment variable',
       config: QUOTED,
-      errors: [{ line: 5, severity: 'warning', message: /^lxc\.environment: .*not "MOTD=Welcome"/ }],
+      errors: [{ messageId: 'inlineComment', line: 5, severity: 'warning', message: /^lxc\.environment: .*not "MOTD=Welcome"/ }],
       suggestionOutput: {
         config: QUOTED.replace(
           'lxc.environment = MOTD=Welcome # part of the value: LXC has no inline comments\n',
@@ -61,13 +61,13 @@ new RuleTester().run(rule, {
     {
       name: 'lxc.hook.version is a number, not a hook command',
       config: 'lxc.hook.version = 1 # env variables',
-      errors: [{ severity: 'error' }],
+      errors: [{ messageId: 'inlineComment', severity: 'error' }],
       suggestionOutput: { config: '# env variables\nlxc.hook.version = 1' },
     },
     {
       name: 'tabs before the comment',
       config: 'lxc.uts.name = a\t\t# x\n',
-      errors: [{ column: 19 }],
+      errors: [{ messageId: 'inlineComment', column: 19 }],
       suggestionOutput: { config: '# x\nlxc.uts.name = a\n' },
     },
   ],

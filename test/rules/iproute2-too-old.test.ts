@@ -15,17 +15,17 @@ new RuleTester().run(rule, {
     {
       name: 'a 2012 snapshot before 3.6.0',
       host: host({ ip: ip({ path: '/sbin/ip', version: null, snapshot: '120521', raw: 'ip utility, iproute2-ss120521' }) }),
-      errors: [{ file: 'host', line: 0, severity: 'error', message: /^\/sbin\/ip is iproute2-ss120521 \(a snapshot of about 2\.6\.38\), older than 3\.6\.0/ }],
+      errors: [{ messageId: 'tooOld', file: 'host', line: 0, severity: 'error', message: /^\/sbin\/ip is iproute2-ss120521 \(a snapshot of about 2\.6\.38\), older than 3\.6\.0/ }],
     },
     {
       name: 'CR_IP_TOOL names an old one',
       host: host({ env: { CR_IP_TOOL: '/opt/old/ip' }, ip: ip({ path: '/opt/old/ip', version: version('3.2.0'), raw: 'ip utility, iproute2-3.2.0', fromEnv: true }) }),
-      errors: [{ message: /^\/opt\/old\/ip \(CR_IP_TOOL=\/opt\/old\/ip\) is iproute2 3\.2\.0/ }],
+      errors: [{ messageId: 'tooOld', message: /^\/opt\/old\/ip \(CR_IP_TOOL=\/opt\/old\/ip\) is iproute2 3\.2\.0/ }],
     },
     {
       name: 'BusyBox ip prints no version: a warning',
       host: host({ ip: ip({ path: '/bin/ip', version: null, raw: 'BusyBox v1.35.0 multi-call binary.' }) }),
-      errors: [{ severity: 'warning', message: /^cannot tell the iproute2 version of \/bin\/ip/ }],
+      errors: [{ messageId: 'versionUnknown', severity: 'warning', message: /^cannot tell the iproute2 version of \/bin\/ip/ }],
     },
   ],
 });

@@ -8,7 +8,7 @@ new RuleTester().run(rule, {
     { name: 'LXC could not be asked', host: host({ lxc: { ok: false, reason: 'LXC: timed out after 10000 ms' } }) },
   ],
   invalid: [
-    { name: 'no LXC tool on PATH', host: host({ lxc: { ok: true, value: null } }), errors: [{ file: 'host', line: 0, message: /^LXC is not installed/ }] },
-    { name: 'LXC without lxc-checkpoint', host: host({ tools: tools({ 'lxc-checkpoint': null }) }), errors: [{ file: 'host', message: /lxc-checkpoint is not on PATH/ }] },
+    { name: 'no LXC tool on PATH', host: host({ lxc: { ok: true, value: null } }), errors: [{ messageId: 'lxcMissing', file: 'host', line: 0, message: /^LXC is not installed/ }] },
+    { name: 'LXC without lxc-checkpoint', host: host({ tools: tools({ 'lxc-checkpoint': null }) }), errors: [{ messageId: 'lxcCheckpointMissing', file: 'host', message: /lxc-checkpoint is not on PATH/ }] },
   ],
 });

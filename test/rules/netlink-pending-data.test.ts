@@ -15,7 +15,7 @@ new RuleTester().run(rule, {
       host: host(),
       container: busybox({ sockets: withSockets([netlinkSocket(udhcpc().pid, 6912)]) }),
       errors: [
-        {
+        { messageId: 'pendingData', 
           file: BUSYBOX_CONFIG_PATH,
           line: 0,
           severity: 'error',

@@ -26,7 +26,7 @@ new RuleTester().run(rule, {
       host: host({ tools: noIptables }),
       container: busybox(),
       errors: [
-        {
+        { messageId: 'iptablesMissing', 
           file: BUSYBOX_CONFIG_PATH,
           line: 0,
           severity: 'error',
@@ -39,14 +39,14 @@ new RuleTester().run(rule, {
       config: BUSYBOX_CONFIG,
       host: host({ tools: tools({ 'iptables-restore': null }), criu: nftablesOff }),
       container: busybox(),
-      errors: [{ message: /but iptables-restore is not on PATH: the dump fails \("Locking network failed"\)\. Install iptables$/ }],
+      errors: [{ messageId: 'iptablesMissing', message: /but iptables-restore is not on PATH: the dump fails \("Locking network failed"\)\. Install iptables$/ }],
     },
     {
       name: 'the config file asks for nftables, which this CRIU cannot do',
       config: BUSYBOX_CONFIG,
       host: host({ criu: nftablesOff, criuConfig: criuConfig(['--network-lock', 'nftables']) }),
       container: busybox(),
-      errors: [{ message: /^CRIU is set to lock the network with nftables \(network-lock nftables in \/etc\/criu\/default\.conf\), but this CRIU cannot/ }],
+      errors: [{ messageId: 'nftablesUnsupported', message: /^CRIU is set to lock the network with nftables \(network-lock nftables in \/etc\/criu\/default\.conf\), but this CRIU cannot/ }],
     },
   ],
 });

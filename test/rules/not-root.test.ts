@@ -7,5 +7,5 @@ new RuleTester().run(rule, {
     { name: 'root', host: host({ euid: 0 }) },
     { name: 'euid unknown (not a POSIX platform)', host: host({ euid: undefined }) },
   ],
-  invalid: [{ name: 'a normal user', host: host({ euid: 1000 }), errors: [{ file: 'host', line: 0, severity: 'error', message: /^ctcr runs as uid 1000, not root.*Must be root to checkpoint/ }] }],
+  invalid: [{ name: 'a normal user', host: host({ euid: 1000 }), errors: [{ messageId: 'notRoot', file: 'host', line: 0, severity: 'error', message: /^ctcr runs as uid 1000, not root.*Must be root to checkpoint/ }] }],
 });

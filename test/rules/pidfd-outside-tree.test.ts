@@ -23,7 +23,7 @@ new RuleTester().run(rule, {
       host: host(),
       container: busybox({ processes: withProcesses([holder(pidfd(5, 1))]) }),
       errors: [
-        {
+        { messageId: 'pidfdOutside', 
           file: BUSYBOX_CONFIG_PATH,
           line: 0,
           severity: 'error',
@@ -36,14 +36,14 @@ new RuleTester().run(rule, {
       config: BUSYBOX_CONFIG,
       host: host(),
       container: busybox({ processes: withProcesses([holder(pidfd(5, 90030)), { ...process(90030, 70, 'sh'), inTree: false }]) }),
-      errors: [{ message: /for sh \(PID 70 in the container, 90030 on the host\), which is not in the tree CRIU dumps/ }],
+      errors: [{ messageId: 'pidfdOutside', message: /for sh \(PID 70 in the container, 90030 on the host\), which is not in the tree CRIU dumps/ }],
     },
     {
       name: 'a thread pidfd (PIDFD_THREAD) even of a task in the tree',
       config: BUSYBOX_CONFIG,
       host: host(),
       container: busybox({ processes: withProcesses([holder(pidfd(6, 90021, 0o2000202)), child]) }),
-      errors: [{ message: /holds a thread pidfd \(PIDFD_THREAD\) on fd 6: CRIU refuses it/ }],
+      errors: [{ messageId: 'threadPidfd', message: /holds a thread pidfd \(PIDFD_THREAD\) on fd 6: CRIU refuses it/ }],
     },
   ],
 });

@@ -13,7 +13,7 @@ new RuleTester().run(rule, {
       containerDir: true,
       config: 'lxc.uts.name = c1\nlxc.rootfs.path = dir:/nonexistent/ctcr-test/rootfs\n',
       errors: [
-        {
+        { messageId: 'rootfsMissing', 
           line: 2,
           column: 1,
           severity: 'error',
@@ -27,18 +27,18 @@ new RuleTester().run(rule, {
       name: 'the legacy key',
       containerDir: true,
       config: 'lxc.rootfs = /nonexistent/ctcr-test/rootfs/\n',
-      errors: [{ severity: 'error', message: /^lxc\.rootfs = \/nonexistent\/ctcr-test\/rootfs\/: no such directory/ }],
+      errors: [{ messageId: 'rootfsMissing', severity: 'error', message: /^lxc\.rootfs = \/nonexistent\/ctcr-test\/rootfs\/: no such directory/ }],
     },
     {
       name: 'a config linted alone: only a note that rootfs rules were skipped',
       config: 'lxc.rootfs.path = /nonexistent/ctcr-test/rootfs\n',
-      errors: [{ severity: 'info', message: /; rootfs rules were skipped \(give the rootfs with --rootfs DIR or --image FILE\)$/ }],
+      errors: [{ messageId: 'rootfsUnread', severity: 'info', message: /; rootfs rules were skipped \(give the rootfs with --rootfs DIR or --image FILE\)$/ }],
     },
     {
       name: 'an lvm rootfs is not read statically, even for a container directory',
       containerDir: true,
       config: 'lxc.rootfs.path = lvm:/dev/vg0/c1\n',
-      errors: [{ severity: 'info', message: /^lxc\.rootfs\.path = lvm:\/dev\/vg0\/c1: storage backend 'lvm' is not read by a static run/ }],
+      errors: [{ messageId: 'rootfsUnread', severity: 'info', message: /^lxc\.rootfs\.path = lvm:\/dev\/vg0\/c1: storage backend 'lvm' is not read by a static run/ }],
     },
   ],
 });

@@ -19,7 +19,7 @@ new RuleTester().run(rule, {
       host: host(),
       container: busybox({ processes: withProcesses([daemon(0)]) }),
       errors: [
-        {
+        { messageId: 'sessionOutside', 
           file: BUSYBOX_CONFIG_PATH,
           line: 0,
           severity: 'error',
@@ -32,7 +32,7 @@ new RuleTester().run(rule, {
       config: BUSYBOX_CONFIG,
       host: host(),
       container: busybox({ processes: withProcesses([daemon(0, { state: 'Z' })]) }),
-      errors: [{ message: /"A session leader of zombie process 90010\(50\) is outside of its pid namespace"/ }],
+      errors: [{ messageId: 'sessionOutside', message: /"A session leader of zombie process 90010\(50\) is outside of its pid namespace"/ }],
     },
   ],
 });

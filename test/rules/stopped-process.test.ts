@@ -27,7 +27,7 @@ new RuleTester().run(rule, {
       host: host(),
       container: busybox({ processes: withProcesses([sleeper('T')]) }),
       errors: [
-        {
+        { messageId: 'stopped', 
           file: BUSYBOX_CONFIG_PATH,
           line: 0,
           severity: 'error',
@@ -40,14 +40,14 @@ new RuleTester().run(rule, {
       config: BUSYBOX_CONFIG,
       host: host(),
       container: busybox({ processes: withProcesses([sleeper('T', { inTree: false })]) }),
-      errors: [{ severity: 'error', message: /is stopped \(state T\)/ }],
+      errors: [{ messageId: 'stopped', severity: 'error', message: /is stopped \(state T\)/ }],
     },
     {
       name: 'pure cgroup v2: not tried, a warning',
       config: BUSYBOX_CONFIG,
       host: v2Host(),
       container: busybox({ processes: withProcesses([sleeper('T')]) }),
-      errors: [{ severity: 'warning', message: /with the v1 freezer the dump hangs on a stopped task .*not tried with cgroup v2/ }],
+      errors: [{ messageId: 'stopped', severity: 'warning', message: /with the v1 freezer the dump hangs on a stopped task .*not tried with cgroup v2/ }],
     },
   ],
 });

@@ -16,7 +16,7 @@ new RuleTester().run(rule, {
       config: BUSYBOX_CONFIG,
       host: host(),
       container: busybox({ sockets: withSockets([tcpSocket(pid(), 'ESTABLISHED'), tcpSocket(pid(), 'CLOSE_WAIT', 6)]) }),
-      errors: [{ file: BUSYBOX_CONFIG_PATH, line: 0, severity: 'info', message: /^2 connected TCP sockets \(udhcpc .* 10\.0\.3\.5:22 -> 10\.0\.3\.1:51234 ESTABLISHED; .*CLOSE_WAIT\): CRIU dumps them only with --tcp-established/ }],
+      errors: [{ messageId: 'established', file: BUSYBOX_CONFIG_PATH, line: 0, severity: 'info', message: /^2 connected TCP sockets \(udhcpc .* 10\.0\.3\.5:22 -> 10\.0\.3\.1:51234 ESTABLISHED; .*CLOSE_WAIT\): CRIU dumps them only with --tcp-established/ }],
     },
   ],
 });

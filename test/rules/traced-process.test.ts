@@ -24,7 +24,7 @@ new RuleTester().run(rule, {
       host: host(),
       container: replaceUdhcpc(traced(4242)),
       errors: [
-        {
+        { messageId: 'traced', 
           file: BUSYBOX_CONFIG_PATH,
           line: 0,
           severity: 'error',
@@ -37,7 +37,7 @@ new RuleTester().run(rule, {
       config: BUSYBOX_CONFIG,
       host: host(),
       container: busybox({ processes: withProcesses([{ ...process(90001, 40, 'sleep'), state: 'S', tracerPid: 90002 }, { ...process(90002, 41, 'strace'), tracerPid: 0, inTree: false }]) }),
-      errors: [{ message: /^sleep \(PID 40 in the container, 90001 on the host\) is traced by strace \(PID 41 in the container, 90002 on the host\), inside the container:/ }],
+      errors: [{ messageId: 'traced', message: /^sleep \(PID 40 in the container, 90001 on the host\) is traced by strace \(PID 41 in the container, 90002 on the host\), inside the container:/ }],
     },
   ],
 });

@@ -13,21 +13,26 @@ new RuleTester().run(rule, {
     {
       name: 'busybox template',
       config: 'lxc.uts.name = bb\nlxc.tty.max = 5\nlxc.pty.max = 1\n',
-      errors: [{ file: 'config', line: 2, column: 1, severity: 'error', message: /lxc\.tty\.max = 5/ }],
+      errors: [
+        {
+          messageId: 'ttys', file: 'config', line: 2, column: 1, severity: 'error', message: /lxc\.tty\.max = 5/,
+          suggestions: [{ desc: /^set lxc\.tty\.max to 0 /, output: { config: 'lxc.uts.name = bb\nlxc.tty.max = 0\nlxc.pty.max = 1\n' } }],
+        },
+      ],
       output: null,
       suggestionOutput: { config: 'lxc.uts.name = bb\nlxc.tty.max = 0\nlxc.pty.max = 1\n' },
     },
     {
       name: 'legacy key, the last line wins',
       config: 'lxc.tty = 0\n  lxc.tty   =   4\r\n',
-      errors: [{ line: 2, column: 3, message: /^lxc\.tty = 4/ }],
+      errors: [{ messageId: 'ttys', line: 2, column: 3, message: /^lxc\.tty = 4/ }],
       suggestionOutput: { config: 'lxc.tty = 0\n  lxc.tty   =   0\r\n' },
     },
     {
       name: 'set in an included file',
       config: 'lxc.include = common.conf\n',
       files: { 'common.conf': 'lxc.tty.max = 2\n' },
-      errors: [{ file: 'common.conf', line: 1 }],
+      errors: [{ messageId: 'ttys', file: 'common.conf', line: 1 }],
       suggestionOutput: { 'common.conf': 'lxc.tty.max = 0\n' },
     },
   ],

@@ -14,7 +14,7 @@ new RuleTester().run(rule, {
       config: BUSYBOX_CONFIG,
       host: host(),
       container: busybox({ processes: withProcesses([process(4001, 40, 'systemd-udevd', '/usr/lib/systemd/systemd-udevd')]) }),
-      errors: [{ file: BUSYBOX_CONFIG_PATH, line: 0, severity: 'warning', message: /^systemd-udevd \(PID 40 in the container, 4001 on the host\) is a udev daemon \(\/usr\/lib\/systemd\/systemd-udevd\)/ }],
+      errors: [{ messageId: 'udevdRunning', file: BUSYBOX_CONFIG_PATH, line: 0, severity: 'warning', message: /^systemd-udevd \(PID 40 in the container, 4001 on the host\) is a udev daemon \(\/usr\/lib\/systemd\/systemd-udevd\)/ }],
       rootfsOps: ['rename /usr/lib/systemd/systemd-udevd -> /usr/lib/systemd/systemd-udevd.bcp'],
     },
     {
@@ -22,7 +22,7 @@ new RuleTester().run(rule, {
       config: BUSYBOX_CONFIG,
       host: host(),
       container: busybox({ processes: withProcesses([process(4002, 41, 'udevd', '/sbin/udevd (deleted)')]) }),
-      errors: [{ message: /^udevd \(PID 41 in the container, 4002 on the host\) is a udev daemon:/ }],
+      errors: [{ messageId: 'udevdRunning', message: /^udevd \(PID 41 in the container, 4002 on the host\) is a udev daemon:/ }],
       suggestionOutput: null,
       rootfsOps: [],
     },

@@ -32,7 +32,7 @@ new RuleTester().run(rule, {
       name: 'configfs (podman#12574)',
       config: 'lxc.uts.name = c1\nlxc.mount.entry = configfs sys/kernel/config configfs defaults 0 0\n',
       errors: [
-        {
+        { messageId: 'cannotDump', 
           file: 'config',
           line: 2,
           column: 1,
@@ -49,23 +49,23 @@ new RuleTester().run(rule, {
     {
       name: 'plain fuse always fails, and --enable-fs cannot help',
       config: 'lxc.mount.entry = sshfs#me@host:/ mnt/remote fuse defaults 0 0\n',
-      errors: [{ message: /"failed to dump fs \/mnt\/remote \(fuse\): always fail"\. Do not mount it, or pass --skip-mnt \/mnt\/remote, or --external/ }],
+      errors: [{ messageId: 'cannotDump', message: /"failed to dump fs \/mnt\/remote \(fuse\): always fail"\. Do not mount it, or pass --skip-mnt \/mnt\/remote, or --external/ }],
     },
     {
       name: "fuse.lxcfs is not 'fuse': unsupported, --enable-fs offered",
       config: 'lxc.mount.entry = lxcfs proc/cpuinfo fuse.lxcfs defaults 0 0\n',
-      errors: [{ message: /cannot dump fuse\.lxcfs mounts \(not in CRIU's table \(a FUSE subtype.*--enable-fs fuse\.lxcfs/ }],
+      errors: [{ messageId: 'cannotDump', message: /cannot dump fuse\.lxcfs mounts \(not in CRIU's table \(a FUSE subtype.*--enable-fs fuse\.lxcfs/ }],
     },
     {
       name: 'a block device at its fs root (ext4)',
       config: 'lxc.mount.entry = /dev/sdb1 mnt/data ext4 defaults,create=dir 0 0',
-      errors: [{ line: 1, message: /cannot dump ext4 mounts/ }],
+      errors: [{ messageId: 'cannotDump', line: 1, message: /cannot dump ext4 mounts/ }],
       suggestionOutput: { config: `${NOTE('ext4')}\n# lxc.mount.entry = /dev/sdb1 mnt/data ext4 defaults,create=dir 0 0` },
     },
     {
       name: 'the busybox template mqueue entry must be empty (warning)',
       config: 'lxc.mount.entry = mqueue dev/mqueue mqueue defaults,optional,create=dir 0 0\n',
-      errors: [{ severity: 'warning', message: /CRIU dumps mqueue at \/dev\/mqueue only when it is empty \("mqueue isn't empty" otherwise\)/ }],
+      errors: [{ messageId: 'mustBeEmpty', severity: 'warning', message: /CRIU dumps mqueue at \/dev\/mqueue only when it is empty \("mqueue isn't empty" otherwise\)/ }],
       suggestionOutput: {
         config: '# ctcr: CRIU can dump mqueue mounts only when empty (unsupported-filesystem)\n# lxc.mount.entry = mqueue dev/mqueue mqueue defaults,optional,create=dir 0 0\n',
       },
@@ -74,7 +74,7 @@ new RuleTester().run(rule, {
       name: 'pstore in the fstab (CRIU wiki error), CRLF kept',
       config: 'lxc.mount.fstab = fstab\n',
       files: { fstab: 'proc proc proc defaults 0 0\r\nnone /var/lib/lxc/c1/rootfs/sys/fs/pstore pstore defaults 0 0\r\n' },
-      errors: [{ file: 'fstab', line: 2, column: 1, severity: 'warning', message: /pstore at \/var\/lib\/lxc\/c1\/rootfs\/sys\/fs\/pstore/ }],
+      errors: [{ messageId: 'mustBeEmpty', file: 'fstab', line: 2, column: 1, severity: 'warning', message: /pstore at \/var\/lib\/lxc\/c1\/rootfs\/sys\/fs\/pstore/ }],
       suggestionOutput: {
         fstab:
           'proc proc proc defaults 0 0\r\n# ctcr: CRIU can dump pstore mounts only when empty (unsupported-filesystem)\r\n' +
@@ -85,13 +85,13 @@ new RuleTester().run(rule, {
       name: 'fstab targets under lxc.rootfs.path are shown as the container sees them',
       config: 'lxc.rootfs.path = dir:/var/lib/lxc/c1/rootfs\nlxc.mount.fstab = fstab\n',
       files: { fstab: 'none /var/lib/lxc/c1/rootfs/sys/kernel/config configfs defaults 0 0\n' },
-      errors: [{ file: 'fstab', message: /FS mnt \/sys\/kernel\/config/ }],
+      errors: [{ messageId: 'cannotDump', file: 'fstab', message: /FS mnt \/sys\/kernel\/config/ }],
     },
     {
       name: 'a bind line in the fstab: lxc-checkpoint does not map it',
       config: 'lxc.mount.fstab = fstab\n',
       files: { fstab: '  /srv/share srv/share none bind,create=dir 0 0\n' },
-      errors: [{ file: 'fstab', line: 1, column: 3, severity: 'warning', message: /lxc-checkpoint does not mark external.*--external mnt\[\/srv\/share\]:ext-srv-share/ }],
+      errors: [{ messageId: 'fstabBind', file: 'fstab', line: 1, column: 3, severity: 'warning', message: /lxc-checkpoint does not mark external.*--external mnt\[\/srv\/share\]:ext-srv-share/ }],
       suggestionOutput: {
         fstab: '# ctcr: lxc-checkpoint does not mark fstab bind mounts external (unsupported-filesystem)\n#   /srv/share srv/share none bind,create=dir 0 0\n',
       },
@@ -100,14 +100,14 @@ new RuleTester().run(rule, {
       name: 'lxc.mount.auto cgroup2 with CRIU 3.13: no line to comment out',
       criuVersion: '3.13',
       config: 'lxc.mount.auto = proc:mixed cgroup2\n',
-      errors: [{ line: 1, column: 29, message: /CRIU 3\.13 cannot dump cgroup2 mounts \(CRIU 3\.13 does not know cgroup2 \(added in 3\.14\)\)/ }],
+      errors: [{ messageId: 'cannotDump', line: 1, column: 29, message: /CRIU 3\.13 cannot dump cgroup2 mounts \(CRIU 3\.13 does not know cgroup2 \(added in 3\.14\)\)/ }],
       suggestionOutput: null,
     },
     {
       name: 'in an included file',
       config: 'lxc.include = mounts.conf\n',
       files: { 'mounts.conf': 'lxc.mount.entry = bpf sys/fs/bpf bpf defaults 0 0\n' },
-      errors: [{ file: 'mounts.conf', line: 1, message: /bpf/ }],
+      errors: [{ messageId: 'cannotDump', file: 'mounts.conf', line: 1, message: /bpf/ }],
       suggestionOutput: { 'mounts.conf': `${NOTE('bpf')}\n# lxc.mount.entry = bpf sys/fs/bpf bpf defaults 0 0\n` },
     },
   ],

@@ -11,13 +11,13 @@ new RuleTester().run(rule, {
     {
       name: 'next-line suppression with nothing to suppress; the fix removes the comment line',
       config: '# ctcr-disable-next-line tty-nonzero\nlxc.uts.name = c1\n',
-      errors: [{ file: 'config', line: 1, severity: 'warning', message: /^'ctcr-disable-next-line tty-nonzero' suppresses nothing$/ }],
+      errors: [{ messageId: 'unused', file: 'config', line: 1, severity: 'warning', message: /^'ctcr-disable-next-line tty-nonzero' suppresses nothing$/ }],
       output: { config: 'lxc.uts.name = c1\n' },
     },
     {
       name: 'file-wide suppression without a rule id',
       config: 'lxc.uts.name = c1\n# ctcr-disable\n',
-      errors: [{ file: 'config', line: 2, message: /^'ctcr-disable' suppresses nothing$/ }],
+      errors: [{ messageId: 'unused', file: 'config', line: 2, message: /^'ctcr-disable' suppresses nothing$/ }],
       output: { config: 'lxc.uts.name = c1\n' },
     },
   ],

@@ -435,6 +435,11 @@ export interface Assumptions {
   criuVersion: VersionNumber;
   /** LXC version to judge against when no live LXC is known (`--lxc-version`, default newest known). */
   lxcVersion: VersionNumber;
+  /**
+   * True when lxcVersion is ctcr's default (no --lxc-version, no lxc-version in the settings): a config written
+   * in pre-2.1 keys is then also judged for the LXC that reads such keys (legacyLxcVersion).
+   */
+  lxcVersionDefaulted?: boolean;
 }
 
 export interface Snapshot {

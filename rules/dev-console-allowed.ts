@@ -3,81 +3,21 @@
  * device (c 5:1): a process holding it is a tty CRIU cannot dump.
  */
 import { defineRule, at } from '../src/rule.js';
-import type { ConfigEntry, LxcConfig, Report } from '../src/types.js';
-import { canonicalKey } from '../src/config/legacy-keys.js';
+import type { ConfigEntry, Report } from '../src/types.js';
+import { deviceList, type DeviceRule } from '../src/config/device-rules.js';
 import { documentOf, insertLineAfter, removeEntryLine } from '../src/config/line-edits.js';
 
-interface DeviceRule {
-  /** The bare `a` rule: all devices, which also resets the list and picks its mode. */
-  all: boolean;
-  type: 'a' | 'b' | 'c';
-  major: number | '*';
-  minor: number | '*';
-  access: string;
-}
-
-/** `a`, or `<a|b|c> <major|*>:<minor|*> <subset of rwm>` (device_cgroup_rule_parse); undefined when malformed. */
-export function parseDeviceRule(value: string): DeviceRule | undefined {
-  const v = value.trim();
-  if (v === 'a') return { all: true, type: 'a', major: '*', minor: '*', access: 'rwm' };
-  const m = /^([abc])[ \t]+(\d+|\*):(\d+|\*)[ \t]+([rwm]+)$/.exec(v);
-  if (!m) return undefined;
-  const num = (s: string) => (s === '*' ? '*' : Number(s));
-  return { all: false, type: m[1] as DeviceRule['type'], major: num(m[2]), minor: num(m[3]), access: m[4] };
-}
-
-const sameDevice = (a: DeviceRule, b: DeviceRule) => a.type === b.type && a.major === b.major && a.minor === b.minor && a.access === b.access;
 /** The rule covers c 5:1 and opens it for reading or writing (`m` alone only allows mknod). */
 const opensConsole = (r: DeviceRule) =>
   (r.type === 'c' || r.type === 'a') && (r.major === 5 || r.major === '*') && (r.minor === 1 || r.minor === '*') && /[rw]/.test(r.access);
 const isExactConsole = (r: DeviceRule) => r.type === 'c' && r.major === 5 && r.minor === 1;
 
-interface Listed {
-  rule: DeviceRule;
-  allow: boolean;
-  entry: ConfigEntry;
-}
-
-interface DeviceList {
-  /** allowlist: only allowed devices (after `deny = a`, LXC's default); denylist: all but denied ones (after `allow = a`). */
-  mode: 'allowlist' | 'denylist';
-  rules: Listed[];
-  /** The `allow = a` line that made it a denylist. */
-  allowAll?: ConfigEntry;
-}
-
-/** The device list one cgroup generation ends with, applied line by line as LXC (v2) and the kernel (v1) do. */
-function deviceList(config: LxcConfig, prefix: 'lxc.cgroup' | 'lxc.cgroup2'): DeviceList {
-  const list: DeviceList = { mode: 'allowlist', rules: [] };
-  for (const entry of config.entries) {
-    const key = canonicalKey(entry.key);
-    if (key === prefix && entry.value === '') {
-      list.rules = [];
-      list.allowAll = undefined;
-      list.mode = 'allowlist';
-      continue;
-    }
-    const kind = key === `${prefix}.devices.allow` ? 'allow' : key === `${prefix}.devices.deny` ? 'deny' : undefined;
-    if (!kind) continue;
-    const allow = kind === 'allow';
-    if (entry.value === '') {
-      list.rules = list.rules.filter((r) => r.allow !== allow);
-      continue;
-    }
-    const rule = parseDeviceRule(entry.value);
-    if (!rule) continue;
-    if (rule.all) {
-      list.mode = allow ? 'denylist' : 'allowlist';
-      list.allowAll = allow ? entry : undefined;
-      list.rules = [];
-      continue;
-    }
-    // The opposite of an identical rule takes it back (LXC flips it; the v1 kernel removes the exact exception).
-    const twin = list.rules.findIndex((r) => r.allow !== allow && sameDevice(r.rule, rule));
-    if (twin >= 0) list.rules.splice(twin, 1);
-    else list.rules.push({ rule, allow, entry });
-  }
-  return list;
+/** How the parser read a value that is not written in the plain form (trailing text, a device path). */
+function readAs(value: string, rule: DeviceRule): string {
+  const plain = `${rule.type} ${rule.major}:${rule.minor} ${rule.access}`;
+  if (value === plain) return '';
+  if (rule.devicePath) return ` (LXC reads ${rule.devicePath} as ${rule.type} ${rule.major}:${rule.minor})`;
+  return ` (read as '${plain}': the access field ends after three letters, the rest of the value is ignored)`;
 }
 
 function denyLineFor(allowAll: ConfigEntry): string {
@@ -102,10 +42,13 @@ export default defineRule({
       "c 5:1 is /dev/console of the host. When the container may open it (lxc.cgroup.devices.allow or lxc.cgroup2.devices.allow = c 5:1 rwm, " +
       "as LXC's common.conf templates have) and its /dev/console is that device node rather than LXC's pty (console disabled, no autodev), " +
       "init and its children hold the host console, and criu dump fails with \"tty: Can't obtain ptmx index\" (CRIU wiki, LXC page). " +
-      'Rules are read with the device-rule grammar (`a`, or `<a|b|c> <major|*>:<minor|*> <rwm>`): a rule grants the console when its type ' +
+      'Rules are read as the v1 kernel (devcgroup_update_access) and LXC for v2 (device_cgroup_rule_parse) read them: `a`, or ' +
+      '`<a|b|c> <major|*>:<minor|*> <rwm>` with one blank between fields, the access field ending after three letters, so ' +
+      '`c 5:1 rwm # /dev/console` still grants the console; an allow of the path /dev/console is resolved by LXC to c 5:1. A rule grants the console when its type ' +
       'is c or a, its numbers match 5:1 or are wildcards, and its access has r or w (`c *:* m` allows only mknod and does not count). ' +
       '`allow = a` allows every device (a denylist): then a deny rule for c 5:1 takes it back. After `deny = a` (an allowlist, LXC\'s ' +
-      'default) LXC skips deny rules and the v1 kernel removes only identical exceptions, so a wildcard allow cannot be narrowed by a deny ' +
+      'default) LXC skips deny rules unless one is identical to an allow (same access letters: it flips it), and the v1 kernel removes the ' +
+      'denied letters from the exception with the same numbers only (deny c 5:1 rw leaves c 5:1 m), so a wildcard allow cannot be narrowed by a deny ' +
       'line. A config without any device rule gets no device cgroup from LXC and is not reported.',
     fix:
       'Remove the c 5:1 allow line (the suggestion does). For `allow = a`, add lxc.cgroup2.devices.deny = c 5:1 rwm after it (the suggestion ' +
@@ -129,10 +72,10 @@ export default defineRule({
     const config = snapshot.config;
     if (!config) return [];
     const reports: Report[] = [];
-    for (const prefix of ['lxc.cgroup', 'lxc.cgroup2'] as const) {
-      const list = deviceList(config, prefix);
+    for (const generation of ['v1', 'v2'] as const) {
+      const list = deviceList(config, generation);
       if (list.mode === 'denylist') {
-        const denied = list.rules.filter((r) => !r.allow && opensConsole(r.rule)).map((r) => r.rule.access);
+        const denied = list.rules.filter((r) => opensConsole(r.rule)).map((r) => r.rule.access);
         const closed = denied.some((a) => a.includes('r') && a.includes('w'));
         if (closed || !list.allowAll) continue;
         const entry = list.allowAll;
@@ -146,12 +89,12 @@ export default defineRule({
         });
         continue;
       }
-      for (const { rule, entry } of list.rules.filter((r) => r.allow && opensConsole(r.rule))) {
+      for (const { rule, entry } of list.rules.filter((r) => opensConsole(r.rule))) {
         if (isExactConsole(rule)) {
           const doc = documentOf(config, entry)!;
           reports.push({
             messageId: 'allowConsole',
-            message: `${entry.key} = ${entry.value} lets the container open the host console (c 5:1): ${FAILURE}. Remove the line`,
+            message: `${entry.key} = ${entry.value}${readAs(entry.value, rule)} lets the container open the host console (c 5:1): ${FAILURE}. Remove the line`,
             location: at(entry),
             suggestions: [{ description: `remove line ${entry.line} (the container can no longer open the host console)`, edits: [removeEntryLine(doc, entry)] }],
           });
@@ -159,7 +102,7 @@ export default defineRule({
           reports.push({
             messageId: 'allowConsoleAmongOthers',
             message:
-              `${entry.key} = ${entry.value} lets the container open the host console (c 5:1) among other devices: ${FAILURE}. ` +
+              `${entry.key} = ${entry.value}${readAs(entry.value, rule)} lets the container open the host console (c 5:1) among other devices: ${FAILURE}. ` +
               `A deny line cannot narrow it after 'deny = a'; replace it with rules for the devices the container needs`,
             location: at(entry),
           });

@@ -6,6 +6,7 @@ import { defineRule, at } from '../src/rule.js';
 import type { ConfigEntry, Report } from '../src/types.js';
 import { canonicalKey } from '../src/config/legacy-keys.js';
 import { documentOf, eolOf } from '../src/config/line-edits.js';
+import { parseDeviceRule } from '../src/config/device-rules.js';
 
 /**
  * Where `#` has a meaning of its own: hook commands run through /bin/sh (a
@@ -37,6 +38,26 @@ function commentStart(raw: string): number {
   return -1;
 }
 
+const DEVICE_KEY = /^lxc\.cgroup(2?)\.devices\.(allow|deny)$/;
+
+/**
+ * A device rule is read up to its three access letters by the v1 kernel and by LXC for v2 (device-rules.ts):
+ * 'same' when the comment changes nothing, 'rejected' when the rule without it is valid but with it is not
+ * (LXC fails to start the container), undefined when neither (not a rule either way).
+ */
+function deviceRuleEffect(key: string, value: string, meant: string): 'same' | 'rejected' | undefined {
+  const m = DEVICE_KEY.exec(key);
+  if (!m) return undefined;
+  const generation = m[1] ? 'v2' : 'v1';
+  const kind = m[2] as 'allow' | 'deny';
+  const read = parseDeviceRule(value, generation, kind);
+  const intended = parseDeviceRule(meant, generation, kind);
+  if (!intended) return undefined;
+  if (!read) return 'rejected';
+  const same = read.all === intended.all && read.type === intended.type && read.major === intended.major && read.minor === intended.minor && read.access === intended.access;
+  return same ? 'same' : undefined;
+}
+
 /**
  * lxc.mount.entry lines are read with getmntent(3): after the fourth field
  * only two numbers are scanned and the rest is ignored, so a comment there
@@ -62,7 +83,9 @@ export default defineRule({
       'load); for a string the comment silently becomes part of it (a hostname, a path, an environment variable, an init command ' +
       'with extra arguments). `lxc.console.path = none # off` does not disable the console. Not reported: a # inside quotes, a # not ' +
       'preceded by a blank (`a#b`), hook commands (run by /bin/sh, where # starts a shell comment), lxc.apparmor.raw (AppArmor ' +
-      'policy, where # is its comment), and lxc.mount.entry comments after the fourth field (getmntent ignores them).',
+      'policy, where # is its comment), lxc.mount.entry comments after the fourth field (getmntent ignores them), and comments after ' +
+      'the three access letters of a device rule (`c 1:3 rwm # /dev/null`: the kernel and LXC stop reading there); a comment that makes a ' +
+      'device rule invalid (`c 5:1 rw # tty`) is an error, since the container then does not start.',
     fix:
       'Move the comment to its own line above the entry (the suggestion does). It is a suggestion, not a fix, because it changes the ' +
       'value LXC reads today (to what was meant). If the # really belongs to the value, suppress the finding with ' +
@@ -83,14 +106,23 @@ export default defineRule({
       if (key === 'lxc.mount.entry' && harmlessInMountEntry(raw, hash)) continue;
       const meant = raw.slice(0, hash).trimEnd();
       const comment = raw.slice(hash);
+      const device = deviceRuleEffect(key, entry.value, meant.replace(/^(["'])(.*)\1$/, '$2'));
+      // The kernel and LXC stop reading a device rule after its three access letters: the comment is never read.
+      if (device === 'same') continue;
+      const refused = NUMERIC_KEYS.has(key) || device === 'rejected';
+      const why =
+        device === 'rejected'
+          ? ` and ${key.startsWith('lxc.cgroup2.') ? 'LXC' : 'the kernel'} rejects it as a device rule (the container does not start)`
+          : NUMERIC_KEYS.has(key)
+            ? entry.key !== key
+              ? ` and LXC 2.1 and later refuse it (LXC 2.0, which reads ${entry.key}, took the number it starts with)`
+              : ' and LXC refuses it (the config does not load)'
+            : '';
       reports.push({
         messageId: 'inlineComment',
-        message:
-          `${entry.key}: LXC has no inline comments, so its value is "${entry.value}", not "${meant}"` +
-          (NUMERIC_KEYS.has(key) ? ' and LXC refuses it (the config does not load)' : '') +
-          `; move "${comment}" to its own line`,
+        message: `${entry.key}: LXC has no inline comments, so its value is "${entry.value}", not "${meant}"${why}; move "${comment}" to its own line`,
         location: { ...at(entry), column: entry.valueStart - entry.lineStart + hash + 1 },
-        ...(NUMERIC_KEYS.has(key) ? { severity: 'error' as const } : {}),
+        ...(refused ? { severity: 'error' as const } : {}),
         suggestions: [{ description: `move the comment above line ${entry.line} (the value becomes "${meant}")`, edits: moveCommentUp(doc.path, doc.text, entry, hash) }],
       });
     }

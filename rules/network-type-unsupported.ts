@@ -6,7 +6,7 @@ import { defineRule, at } from '../src/rule.js';
 import type { NetworkSpec, Report, Snapshot, VersionNumber } from '../src/types.js';
 import { networks } from '../src/config/query.js';
 import { atLeast, formatVersion } from '../src/criu/version.js';
-import { lxcVersionOf, criuVersionOf } from '../src/live/facts.js';
+import { criuVersionOf, describeJudgedLxc, lxcVersionsToJudge } from '../src/live/facts.js';
 
 /** phys came with 0109a13d5 (2021): in LXC 5.0 and later, and backported to the 4.0 stable series (4.0.12). */
 function lxcDumpsPhys(v: VersionNumber): boolean {
@@ -51,7 +51,9 @@ export default defineRule({
       'networks"); any vlan or ipvlan network fails the dump with "Found un-dumpable network". macvlan is accepted from LXC 2.1 and needs ' +
       'lxc.net.N.link at restore ("Failed to find host interface for macvlan"); phys needs LXC 5.0 (or 4.0.12), CRIU 3.15 for ' +
       '--external netdev[...] ("Restoring physical network devices not supported") and a link ("Specifying link is required"). ' +
-      'Judged for the LXC and CRIU versions in use (live, else --lxc-version / --criu-version).',
+      'Judged for the LXC and CRIU versions in use (live, else --lxc-version / --criu-version); with neither, a config written in ' +
+      'pre-2.1 keys (lxc.network.*) is judged for the default LXC and also for LXC 2.0, the LXC that reads such keys, and each ' +
+      'finding says which LXC it is for.',
     fix:
       'Use a veth network (e.g. on a bridge) for a container that is checkpointed, or give macvlan/phys networks their lxc.net.N.link; ' +
       'upgrade LXC or CRIU where the version is the problem. No automatic fix: the network type is a design choice.',
@@ -69,14 +71,22 @@ export default defineRule({
   check(snapshot) {
     const config = snapshot.config;
     if (!config) return [];
-    const lxc = lxcVersionOf(snapshot);
+    const judged = lxcVersionsToJudge(snapshot);
     const criu = criuVersionOf(snapshot);
     const reports: Report[] = [];
     // LXC names a network without lxc.net.N.name eth<position> (its counter counts every network).
     networks(config).forEach((net, position) => {
       if (!net.type) return;
-      const why = problem(net, position, lxc, criu);
-      if (why) reports.push({ messageId: 'unsupportedType', message: `${net.entry.key} = ${net.type}: ${why}`, location: at(net.entry) });
+      // One report per distinct judgement; with more than one LXC judged, each says which LXC it is for.
+      const byWhy = new Map<string, string[]>();
+      for (const lxc of judged) {
+        const why = problem(net, position, lxc.version, criu);
+        if (why) byWhy.set(why, [...(byWhy.get(why) ?? []), describeJudgedLxc(lxc)]);
+      }
+      for (const [why, lxcs] of byWhy) {
+        const forWhich = judged.length > 1 ? `, for ${lxcs.join(' and ')}` : '';
+        reports.push({ messageId: 'unsupportedType', message: `${net.entry.key} = ${net.type}${forWhich}: ${why}`, location: at(net.entry) });
+      }
     });
     return reports;
   },

@@ -4,6 +4,7 @@
  */
 import { defineRule, at } from '../src/rule.js';
 import { lastEntry } from '../src/config/query.js';
+import { cAtoi, lxcSafeUint } from '../src/config/numbers.js';
 import { ttyMountsFor } from '../src/criu/log-helpers.js';
 
 export default defineRule({
@@ -52,12 +53,16 @@ export default defineRule({
   check(snapshot) {
     const entry = snapshot.config && lastEntry(snapshot.config, 'lxc.tty.max');
     if (!entry) return [];
-    const count = Number(entry.value);
-    if (!(count > 0)) return [];
+    // The legacy key belongs to LXC 2.0 and older, which read it with atoi; lxc.tty.max is read with lxc_safe_uint,
+    // which refuses trailing text (the config does not load: inline-comment says so).
+    const legacy = entry.key === 'lxc.tty';
+    const count = legacy ? cAtoi(entry.value) : lxcSafeUint(entry.value);
+    if (count === undefined || !(count > 0)) return [];
+    const readAs = String(count) === entry.value ? '' : legacy ? ` (LXC 2.0, which reads lxc.tty, takes the number it starts with: ${count})` : ` (${count} ttys)`;
     return [
       {
         messageId: 'ttys',
-        message: `${entry.key} = ${entry.value}: CRIU cannot dump the container's ttys ('tty: Unable to find a master'); set it to 0`,
+        message: `${entry.key} = ${entry.value}${readAs}: CRIU cannot dump the container's ttys ('tty: Unable to find a master'); set it to 0`,
         location: at(entry),
         suggestions: [
           {

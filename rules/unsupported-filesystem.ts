@@ -7,7 +7,7 @@ import type { Fix, MountSpec, Report, Snapshot, VersionNumber } from '../src/typ
 import { CRIU_FSTYPES, LXC_ENABLED_FS, NEWEST_KNOWN_CRIU, fsSupport, fsWorkarounds, mountCookie, usualFstypeAt } from '../src/criu/filesystems.js';
 import { formatVersion } from '../src/criu/version.js';
 import { commentOutEntry, commentOutLine, documentOf, lineSpan } from '../src/config/line-edits.js';
-import { declaredMountpoint, liveMountEmpty, liveNonEmptyMounts, liveUnsupportedMounts } from '../src/live/mounts.js';
+import { bindSourceFilesystem, declaredMountpoint, liveMountEmpty, liveNonEmptyMounts, liveUnsupportedMounts } from '../src/live/mounts.js';
 import { criuVersionOf, isBindMount } from '../src/live/facts.js';
 import { loggedMounts, mountpointOf } from '../src/criu/log-helpers.js';
 
@@ -50,7 +50,11 @@ export default defineRule({
       "passes --enable-fs hugetlbfs --enable-fs tracefs, so those pass. Bind mounts of host paths are not dumped as filesystems: " +
       "lxc-checkpoint marks every bind lxc.mount.entry external (--ext-mount-map /target:target), so those are fine with it (a raw criu " +
       "dump needs --external mnt[...] or --ext-mount-map auto for them); it does not do so for bind lines of lxc.mount.fstab, which then " +
-      "rely on CRIU's auto-detection and fail with \"doesn't have a proper root mount\" when the source is not visible to CRIU.",
+      "rely on CRIU's auto-detection and fail with \"doesn't have a proper root mount\" when the source is not visible to CRIU. " +
+      "Such a bind is judged by the filesystem of its source, not by its fstype field (none): a bind of a filesystem's root (the host's " +
+      "/sys/kernel/config, /sys/fs/bpf, /sys/firmware/efi/efivars, /sys/fs/pstore ...) looks to CRIU like a mount of that filesystem, so it fails " +
+      "as one (\"FS mnt ... unsupported\", \"pstore isn't empty\") when auto-detection misses it, and a bind of a type CRIU re-mounts (debugfs, " +
+      "securityfs, tracefs, fusectl, tmpfs) does not fail. Lint knows the filesystem of well-known host mount points; the doctor reads the host's mount table.",
     fix:
       'Do not mount it in the container (the suggestion comments the line out with a note), or tell CRIU how to handle it: ' +
       '--external mnt[/mountpoint]:cookie on dump and mnt[cookie]:/host/path on restore (the target must provide it), --skip-mnt /mountpoint ' +
@@ -123,9 +127,35 @@ export default defineRule({
     for (const mount of snapshot.mounts) {
       const mountpoint = declaredMountpoint(snapshot, mount.target);
       if (isBindMount(mount)) {
-        // lxc-checkpoint maps bind lxc.mount.entry lines itself; fstab lines it does not.
+        // lxc-checkpoint maps bind lxc.mount.entry lines itself (external: CRIU never looks at their filesystem); fstab lines it does not.
         if (mount.origin !== 'fstab') continue;
         const cookie = mountCookie(mountpoint);
+        // A bind of a filesystem's root shows in mountinfo as that filesystem (root `/`), so CRIU judges it by its type, not as a bind.
+        const source = bindSourceFilesystem(snapshot, mount.fsname);
+        if (source?.isRoot) {
+          const support = fsSupport(source.fstype, version, { enableFs: LXC_ENABLED_FS });
+          // CRIU mounts a fresh one of these when it does not find the host's: nothing fails.
+          if (support.support === 'supported' || support.support === 'content-dumped') continue;
+          const failure =
+            support.support === 'must-be-empty'
+              ? `"${source.fstype} isn't empty" when the host's ${source.fstype} holds anything`
+              : support.support === 'always-fails'
+                ? `"failed to dump fs ${mountpoint} (${source.fstype}): always fail"`
+                : `"FS mnt .${mountpoint} dev ... unsupported" (CRIU ${formatVersion(version)} cannot dump ${source.fstype}: ${support.note})`;
+          reports.push({
+            severity: 'warning',
+            messageId: 'fstabBind',
+            message:
+              `${where(mount)}: a bind mount of ${mount.fsname}, the root of the host's ${source.fstype} filesystem (${source.from}), from lxc.mount.fstab, ` +
+              `which lxc-checkpoint does not mark external; unless CRIU finds it among the host's mounts itself, it dumps it as a ${source.fstype} mount ` +
+              `and fails with ${failure}. Move it to an lxc.mount.entry line, or pass --external mnt[${mountpoint}]:${cookie} on dump and ` +
+              `--external mnt[${cookie}]:${mount.fsname} on restore`,
+            location: mount.location,
+            criuOptions: ['--external', `mnt[${mountpoint}]:${cookie}`],
+            suggestions: commentOut(snapshot, mount, `lxc-checkpoint does not mark fstab bind mounts external (unsupported-filesystem)`),
+          });
+          continue;
+        }
         reports.push({
           severity: 'warning',
           messageId: 'fstabBind',

@@ -226,6 +226,17 @@ export interface HostFacts {
    * files found and the options they add, as argv (`--network-lock`, `nftables`).
    */
   criuConfig?: Gathered<{ files: string[]; argv: string[] }>;
+  /** The host's mount table (/proc/self/mountinfo), for the filesystem a bind mount's source is on. Absent in older recordings. */
+  mounts?: Gathered<HostMount[]>;
+}
+
+/** One line of the host's mount table, the fields rules read. */
+export interface HostMount {
+  mountPoint: string;
+  /** The path within its filesystem that is mounted (`/` for the filesystem's root). */
+  root: string;
+  fstype: string;
+  source: string;
 }
 
 export interface MountInfoEntry {
@@ -435,6 +446,11 @@ export interface Assumptions {
   criuVersion: VersionNumber;
   /** LXC version to judge against when no live LXC is known (`--lxc-version`, default newest known). */
   lxcVersion: VersionNumber;
+  /**
+   * True when lxcVersion is ctcr's default (no --lxc-version, no lxc-version in the settings): a config written
+   * in pre-2.1 keys is then also judged for the LXC that reads such keys (legacyLxcVersion).
+   */
+  lxcVersionDefaulted?: boolean;
 }
 
 export interface Snapshot {

@@ -22,9 +22,16 @@ export function defaultVersions(): { criu: string; lxc: string } {
   return { criu: String(NEWEST_KNOWN_CRIU), lxc: DEFAULT_LXC_VERSION };
 }
 
+/**
+ * The LXC a config written in pre-2.1 keys (lxc.network.*, lxc.rootfs, lxc.utsname ...) was written for: 2.0, the
+ * last long-term release that knows only those keys (2.1 reads both; 3.0 removed them).
+ */
+export const LEGACY_KEYS_LXC_VERSION = '2.0';
+
 export function resolveAssumptions(criu: string | undefined, lxc: string | undefined): Assumptions {
   return {
     criuVersion: requireVersion(criu ?? defaultVersions().criu, '--criu-version'),
     lxcVersion: requireVersion(lxc ?? defaultVersions().lxc, '--lxc-version'),
+    ...(lxc === undefined ? { lxcVersionDefaulted: true } : {}),
   };
 }

@@ -11,6 +11,7 @@ import { gatherStatic } from '../gather/static.js';
 import { InputError } from '../errors.js';
 import { mapLimit } from '../util/map-limit.js';
 import { evaluate, type RuleLevels } from './evaluate.js';
+import { describeJudgedLxc, lxcVersionsToJudge } from '../live/facts.js';
 
 export interface LintOptions {
   levels: RuleLevels;
@@ -56,6 +57,8 @@ export function notesFor(snapshot: Snapshot): string[] {
   const notes: string[] = [];
   if (snapshot.rootfs) notes.push(`rootfs: ${snapshot.rootfs.kind === 'image' ? 'image' : 'directory'} ${snapshot.rootfs.location}`);
   else if (!snapshot.rootfsProblem && snapshot.config) notes.push('rootfs: none named; rootfs rules skipped');
+  const legacy = lxcVersionsToJudge(snapshot).find((j) => j.reason === 'legacy-keys');
+  if (legacy) notes.push(`pre-2.1 keys: also judged for ${describeJudgedLxc(legacy).replace(/ \(.*/, '')}, the LXC that reads them (--lxc-version to judge for one)`);
   return notes;
 }
 

@@ -7,7 +7,7 @@
 import { readFile, readdir, stat } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import type { CriuFacts, Gathered, HostFacts } from '../types.js';
+import type { CriuFacts, Gathered, HostFacts, HostMount } from '../types.js';
 import { findOnPath, run, settle, type ExecResult } from './exec.js';
 import { parseCriuVersionInfo, parseIpVersion, parseKernelRelease, parseLxcVersion } from '../criu/version.js';
 import { parseCriuCheckOutput, parseFeatureCheck } from '../criu/check.js';
@@ -65,7 +65,7 @@ export async function gatherHost(opts: HostGatherOptions): Promise<HostFacts> {
     });
   };
 
-  const [kernel, criu, ip, tools, cgroups, bridges, apparmor, lxc] = await Promise.all([
+  const [kernel, criu, ip, tools, cgroups, bridges, apparmor, lxc, mounts] = await Promise.all([
     timed('kernel', 'kernel version', async () => gatherKernel()),
     timed('criu', 'criu', () => gatherCriu(env, opts.timeoutMs, opts.features ?? DEFAULT_CRIU_FEATURES)),
     timed('ip', 'ip tool', () => gatherIp(env, opts.timeoutMs)),
@@ -74,12 +74,13 @@ export async function gatherHost(opts: HostGatherOptions): Promise<HostFacts> {
     timed('bridges', 'bridges', () => gatherBridges(sys)),
     timed('apparmor', 'AppArmor', () => gatherAppArmor(sys)),
     timed('lxc', 'LXC', () => gatherLxc(env, opts.timeoutMs)),
+    timed('mounts', 'host mount table', () => gatherHostMounts(proc)),
   ]);
 
   const envFacts: Record<string, string | undefined> = {};
   for (const key of CRIU_ENV_VARS) envFacts[key] = env[key];
   return {
-    kernel, criu, ip, tools, cgroups, bridges, apparmor, lxc,
+    kernel, criu, ip, tools, cgroups, bridges, apparmor, lxc, mounts,
     env: envFacts,
     euid: currentEuid(),
     timings,
@@ -189,6 +190,11 @@ async function gatherTools(env: NodeJS.ProcessEnv): Promise<Record<string, strin
 async function gatherCgroups(proc: string): Promise<ValueOf<HostFacts['cgroups']>> {
   const text = await readFile(path.join(proc, 'self/mountinfo'), 'utf8');
   return cgroupMounts(parseMountInfo(text));
+}
+
+async function gatherHostMounts(proc: string): Promise<HostMount[]> {
+  const text = await readFile(path.join(proc, 'self/mountinfo'), 'utf8');
+  return parseMountInfo(text).map((m) => ({ mountPoint: m.mountPoint, root: m.root, fstype: m.fstype, source: m.source }));
 }
 
 async function gatherBridges(sys: string): Promise<string[]> {

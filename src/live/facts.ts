@@ -9,6 +9,9 @@
 import type { MountSpec, ContainerFacts, CriuFacts, Gathered, HostFacts, Location, LxcConfig, ProcessFacts, Snapshot, SocketFacts, VersionNumber } from '../types.js';
 import { TCP_STATES_NEEDING_ESTABLISHED } from '../gather/procfs.js';
 import { networks, lastEntry } from '../config/query.js';
+import { isLegacyKey } from '../config/legacy-keys.js';
+import { formatVersion, parseVersion } from '../criu/version.js';
+import { LEGACY_KEYS_LXC_VERSION } from '../engine/assumptions.js';
 
 /** The pseudo file host findings are reported against. */
 export const HOST_FILE = 'host';
@@ -52,6 +55,38 @@ export function criuVersionOf(snapshot: Snapshot): VersionNumber {
 /** The LXC version rules judge against: the installed one when it told its version, else the assumed one. */
 export function lxcVersionOf(snapshot: Snapshot): VersionNumber {
   return known(snapshot.host?.lxc)?.version ?? snapshot.assumptions.lxcVersion;
+}
+
+export interface JudgedLxc {
+  version: VersionNumber;
+  /** Why this version: 'installed', 'stated' (flag or settings), 'default', or 'legacy-keys'. */
+  reason: 'installed' | 'stated' | 'default' | 'legacy-keys';
+}
+
+/** Whether the config is written in the keys LXC used before 2.1 (any legacy key, in any of its files). */
+export function usesLegacyKeys(snapshot: Snapshot): boolean {
+  return snapshot.config?.entries.some((e) => isLegacyKey(e.key)) ?? false;
+}
+
+/**
+ * The LXC versions a version-dependent rule judges for: the installed one when the doctor knows it; else the
+ * stated one; else the default and, for a config in pre-2.1 keys, also the LXC that reads such keys.
+ */
+export function lxcVersionsToJudge(snapshot: Snapshot): JudgedLxc[] {
+  const installed = known(snapshot.host?.lxc)?.version;
+  if (installed) return [{ version: installed, reason: 'installed' }];
+  const assumed = snapshot.assumptions.lxcVersion;
+  if (!snapshot.assumptions.lxcVersionDefaulted) return [{ version: assumed, reason: 'stated' }];
+  const out: JudgedLxc[] = [{ version: assumed, reason: 'default' }];
+  const legacy = parseVersion(LEGACY_KEYS_LXC_VERSION)!;
+  if (usesLegacyKeys(snapshot) && formatVersion(legacy) !== formatVersion(assumed)) out.push({ version: legacy, reason: 'legacy-keys' });
+  return out;
+}
+
+/** "LXC 6.0 (default)", "LXC 2.0 (the LXC that reads this config's pre-2.1 keys)". */
+export function describeJudgedLxc(j: JudgedLxc): string {
+  const why = { installed: 'installed', stated: 'stated', default: 'default', 'legacy-keys': "the LXC that reads this config's pre-2.1 keys" }[j.reason];
+  return `LXC ${formatVersion(j.version)} (${why})`;
 }
 
 /** True unless the purpose is only a restore: the checks of the running tree apply. */

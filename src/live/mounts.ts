@@ -10,6 +10,7 @@ import { LXC_ENABLED_FS, fsSupport, mountCookie } from '../criu/filesystems.js';
 import { formatVersion } from '../criu/version.js';
 import { rootfsLocation } from '../config/query.js';
 import { containerLocation, criuVersionOf, dumpSide, isRunning, known } from './facts.js';
+import { filesystemInTable, wellKnownFilesystem, type PathFilesystem } from '../config/host-filesystems.js';
 
 /** A declared mount's target as the container sees it: fstab targets may be host paths under the rootfs, or relative to it. */
 export function declaredMountpoint(snapshot: Snapshot, target: string): string {
@@ -73,4 +74,13 @@ export function liveNonEmptyMounts(snapshot: Snapshot): Report[] {
 export function liveMountEmpty(snapshot: Snapshot, mountPoint: string): boolean | undefined {
   const m = (known(snapshot.container?.mustBeEmpty) ?? []).find((x) => x.mountPoint === mountPoint);
   return m ? m.entries.length === 0 : undefined;
+}
+
+/**
+ * The filesystem a bind mount's host source is on: from the host's mount table when the doctor read it,
+ * else from the well-known mount points (lint never looks at the machine it runs on).
+ */
+export function bindSourceFilesystem(snapshot: Snapshot, source: string): PathFilesystem | undefined {
+  const table = known(snapshot.host?.mounts);
+  return table ? filesystemInTable(source, table) : wellKnownFilesystem(source);
 }

@@ -92,6 +92,8 @@ describe('gatherProcessTree on a process tree made here', () => {
       + 'ip link set lo down; ip link set lo up; echo $m; exec sleep 60';
     const { child, line } = await startTree(t, unshare, ['-n', 'sh', '-c', script]);
     const monitorPid = Number(line);
+    // The line is printed before `exec sleep`: under load the shell may still be the shell when the tree is read.
+    for (let i = 0; i < 200 && readFileSync(`/proc/${child.pid}/comm`, 'utf8').trim() !== 'sleep'; i++) await new Promise((r) => setTimeout(r, 10));
     const tree = await gatherProcessTree(child.pid!, { timeoutMs: 5000 });
     assert.ok(tree.processes.ok && tree.sockets.ok, JSON.stringify(tree));
     assert.deepEqual(tree.processes.value.map((p) => p.comm), ['sleep', 'ip']);

@@ -65,11 +65,18 @@ describe('gatherHost on this machine', () => {
     const moduleFile = '/sys/module/apparmor/parameters/enabled';
     assert.equal(host.apparmor.value.moduleEnabled, existsSync(moduleFile) ? readFileSync(moduleFile, 'utf8').trim() === 'Y' : null);
 
+    // The host mount table, as /proc/self/mountinfo lists it: / and /proc are in every one.
+    assert.ok(host.mounts?.ok, JSON.stringify(host.mounts));
+    const mountLines = readFileSync('/proc/self/mountinfo', 'utf8').trim().split('\n');
+    assert.equal(host.mounts.value.length, mountLines.length);
+    assert.ok(host.mounts.value.some((m) => m.mountPoint === '/proc' && m.fstype === 'proc' && m.root === '/'), 'proc at /proc');
+    assert.ok(host.mounts.value.some((m) => m.mountPoint === '/'), 'a root mount');
+
     assert.ok(host.tools.ok);
     assert.deepEqual(Object.keys(host.tools.value), [...HOST_TOOLS]);
     assert.equal(host.tools.value.tar, execFileSync('sh', ['-c', 'command -v tar'], { encoding: 'utf8' }).trim());
     assert.ok(host.criu.ok, `criu must be found or absent, not unknown: ${JSON.stringify(host.criu)}`);
-    assert.deepEqual(Object.keys(host.timings ?? {}).sort(), ['apparmor', 'bridges', 'cgroups', 'criu', 'ip', 'kernel', 'lxc', 'tools']);
+    assert.deepEqual(Object.keys(host.timings ?? {}).sort(), ['apparmor', 'bridges', 'cgroups', 'criu', 'ip', 'kernel', 'lxc', 'mounts', 'tools']);
     assert.equal(host.euid, process.geteuid?.());
     const criuMs = host.timings?.criu ?? NaN;
     t.diagnostic(`gatherHost: ${took.toFixed(0)} ms in all, criu probes ${criuMs} ms, timings ${JSON.stringify(host.timings)}`);

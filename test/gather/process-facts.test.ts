@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readlinkSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -144,6 +144,9 @@ describe('the process gatherer on real processes made here', () => {
     });
     const [pipeFd, sockA, sockB, inoFd, efd, tfd, epFd, goneFd, memFd, lockFd, flockPid] = line.split(' ').map(Number);
 
+    // It prints before it sleeps: under load it may still be running for a moment.
+    const stateOf = () => /\) (\S)/.exec(readFileSync(`/proc/${child.pid}/stat`, 'utf8'))?.[1];
+    for (let i = 0; i < 200 && stateOf() !== 'S'; i++) await new Promise((r) => setTimeout(r, 10));
     const t0 = performance.now();
     const tree = await gatherProcessTree(child.pid!, { timeoutMs: 5000, scan: new ProcScan() });
     t.diagnostic(`gatherProcessTree (holder + flock + sleep): ${(performance.now() - t0).toFixed(1)} ms`);

@@ -111,7 +111,7 @@ export async function runCase(rule: Rule, c: RuleCase): Promise<{ findings: Find
     },
     {
       rootfsPaths: rule.rootfsPaths ?? [],
-      assumptions: { criuVersion: requireVersion(c.criuVersion ?? '4.2', 'criu'), lxcVersion: requireVersion(c.lxcVersion ?? '6.0', 'lxc') },
+      assumptions: { criuVersion: requireVersion(c.criuVersion ?? '4.2', 'criu'), lxcVersion: requireVersion(c.lxcVersion ?? '6.0', 'lxc'), ...(c.lxcVersion === undefined ? { lxcVersionDefaulted: true } : {}) },
       purpose: c.purpose ?? (c.host || c.container ? 'doctor' : 'lint'),
     },
   );

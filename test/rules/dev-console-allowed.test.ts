@@ -2,12 +2,16 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import rule, { parseDeviceRule } from '../../rules/dev-console-allowed.js';
+import rule from '../../rules/dev-console-allowed.js';
+import { parseDeviceRule } from '../../src/config/device-rules.js';
 import { RuleTester } from '../helpers/rule-tester.js';
 import { REPO } from '../helpers/cli.js';
 
 const COMMON_MAIN = readFileSync(path.join(REPO, 'fixtures', 'configs', 'real', '05-lxc-main-common.conf'), 'utf8');
 const V2 = 'lxc.cgroup2.devices';
+const V1 = 'lxc.cgroup.devices';
+/** A real v1 config written with "# comments" after each device rule (a blog's LXC 0.8 guest, pre-2.1 keys). */
+const WHEEZY = readFileSync(path.join(REPO, 'fixtures', 'configs', 'real', '20-debian-wheezy-guest.conf'), 'utf8');
 
 new RuleTester().run(rule, {
   valid: [
@@ -21,8 +25,63 @@ new RuleTester().run(rule, {
     { name: 'the allow list cleared', config: `${V2}.deny = a\n${V2}.allow = c 5:1 rwm\n${V2}.allow =\n` },
     { name: 'everything cleared, then deny-all', config: `lxc.cgroup.devices.allow = c 5:1 rwm\nlxc.cgroup =\nlxc.cgroup.devices.deny = a\n` },
     { name: 'a commented-out rule', config: `${V2}.deny = a\n#${V2}.allow = c 5:1 rwm\n` },
+    // LXC's v2 parser and the v1 kernel stop at a non-letter within the first three access characters: the line is rejected.
+    { name: 'two access letters then a comment: rejected, grants nothing', config: `${V2}.deny = a\n${V2}.allow = c 5:1 rw # console\n` },
+    { name: 'v1: a deny takes the letters it names off the identical exception', config: `${V1}.deny = a\n${V1}.allow = c 5:1 rwm\n${V1}.deny = c 5:1 rw\n` },
+    { name: 'v1: the deny with a trailing comment still takes it back', config: `${V1}.deny = a\n${V1}.allow = c 5:1 rwm # console\n${V1}.deny = c 5:1 rwm # not after all\n` },
+    { name: 'v1: two blanks between fields is not the grammar', config: `${V1}.deny = a\n${V1}.allow = c  5:1 rwm\n` },
+    { name: 'a device path that is not the console', config: `${V2}.deny = a\n${V2}.allow = /dev/tty rwm\n` },
+    { name: 'v1: "a" with trailing text is still deny-all (the kernel reads one letter)', config: `${V1}.allow = a\n${V1}.deny = a # deny all\n${V1}.allow = c 1:3 rwm\n` },
+    { name: 'v2: allow all, then the console denied with a trailing comment', config: `${V2}.allow = a\n${V2}.deny = c 5:1 rwm # hax for criu\n` },
   ],
   invalid: [
+    {
+      name: 'a real config: "c 5:1 rwm # dev/console" (the access field ends after three letters)',
+      config: WHEEZY,
+      errors: [{ messageId: 'allowConsole', line: WHEEZY.split('\n').indexOf(`${V1}.allow = c 5:1 rwm # dev/console`) + 1, message: /= c 5:1 rwm # dev\/console \(read as 'c 5:1 rwm': the access field ends after three letters.*Remove the line$/ }],
+      suggestionOutput: { config: WHEEZY.replace(`${V1}.allow = c 5:1 rwm # dev/console\n`, '') },
+    },
+    {
+      name: 'v1: four letters, the fourth is never read',
+      config: `${V1}.deny = a\n${V1}.allow = c 5:1 rwmx\n`,
+      errors: [{ messageId: 'allowConsole', line: 2 }],
+    },
+    {
+      name: 'tabs between the fields (isspace)',
+      config: `${V2}.deny = a\n${V2}.allow = c\t5:1\trwm\n`,
+      errors: [{ messageId: 'allowConsole', line: 2 }],
+    },
+    {
+      name: 'v2: a deny with other letters is not identical, LXC keeps the allow',
+      config: `${V2}.deny = a\n${V2}.allow = c 5:1 rwm\n${V2}.deny = c 5:1 rw\n`,
+      errors: [{ messageId: 'allowConsole', line: 2 }],
+    },
+    {
+      name: 'v1: a deny of mknod only leaves read and write',
+      config: `${V1}.deny = a\n${V1}.allow = c 5:1 rwm\n${V1}.deny = c 5:1 m\n`,
+      errors: [{ messageId: 'allowConsole', line: 2 }],
+    },
+    {
+      name: 'v1: mknod first, read/write added by a later line: that line opens it',
+      config: `${V1}.deny = a\n${V1}.allow = c 5:1 m\n${V1}.allow = c 5:1 rw\n`,
+      errors: [{ messageId: 'allowConsole', line: 3 }],
+    },
+    {
+      name: 'an allow of the path /dev/console (LXC stats it: c 5:1)',
+      config: `${V2}.deny = a\n${V2}.allow = /dev/console rwm\n`,
+      errors: [{ messageId: 'allowConsole', line: 2, message: /\/dev\/console rwm \(LXC reads \/dev\/console as c 5:1\) lets the container open the host console/ }],
+      suggestionOutput: { config: `${V2}.deny = a\n` },
+    },
+    {
+      name: 'v2: "a *:* rwm" is a rule for every device, not the list reset',
+      config: `${V2}.deny = a\n${V2}.allow = a *:* rwm\n`,
+      errors: [{ messageId: 'allowConsoleAmongOthers', line: 2, message: /among other devices/ }],
+    },
+    {
+      name: 'v1: "a # all" is allow-all to the kernel',
+      config: `${V1}.allow = a # all\n`,
+      errors: [{ messageId: 'allowAll', line: 1, message: /allows every device/ }],
+    },
     {
       name: 'the CRIU wiki line (cgroup v1)',
       config: 'lxc.cgroup.devices.deny = a\nlxc.cgroup.devices.allow = c 5:1 rwm\n',
@@ -76,4 +135,16 @@ test('dev-console-allowed: the device-rule grammar', () => {
   assert.equal(parseDeviceRule('c 5:1'), undefined);
   assert.equal(parseDeviceRule('x 5:1 rwm'), undefined);
   assert.equal(parseDeviceRule('c 5:1 rwx'), undefined);
+  assert.deepEqual(parseDeviceRule('c 5:1 rwm # /dev/console'), { all: false, type: 'c', major: 5, minor: 1, access: 'rwm' });
+  assert.deepEqual(parseDeviceRule('c 5:* r'), { all: false, type: 'c', major: 5, minor: '*', access: 'r' });
+  assert.equal(parseDeviceRule('c 5:1 rw # x'), undefined);
+  assert.equal(parseDeviceRule('c 5:1 '), undefined);
+  assert.equal(parseDeviceRule('c 5 :1 rwm'), undefined);
+  assert.equal(parseDeviceRule('a # all', 'v2'), undefined);
+  assert.equal(parseDeviceRule('a # all', 'v1')?.all, true);
+  assert.equal(parseDeviceRule('a *:* rwm', 'v2')?.all, false);
+  assert.equal(parseDeviceRule('b 8:0 rw', 'v1')?.type, 'b');
+  assert.deepEqual(parseDeviceRule('/dev/console  rwm  trailing', 'v1', 'allow'), { all: false, type: 'c', major: 5, minor: 1, access: 'rwm', devicePath: '/dev/console' });
+  assert.equal(parseDeviceRule('/dev/console rwm', 'v2', 'deny'), undefined, 'only devices.allow takes a path');
+  assert.equal(parseDeviceRule('/dev/console', 'v2'), undefined, 'a path needs its mode');
 });

@@ -5,6 +5,9 @@ import { RuleTester } from '../helpers/rule-tester.js';
 import { REPO } from '../helpers/cli.js';
 
 const QUOTED = readFileSync(path.join(REPO, 'fixtures', 'configs', 'quoted-values.conf'), 'utf8');
+/** LXC 1.0's Fedora template: device rules with tab-separated "# /dev/null" comments (harmless after three access letters). */
+const FEDORA_COMMON = readFileSync(path.join(REPO, 'fixtures', 'configs', 'real', '24-lxc1.0-fedora-common.conf'), 'utf8');
+const WHEEZY = readFileSync(path.join(REPO, 'fixtures', 'configs', 'real', '20-debian-wheezy-guest.conf'), 'utf8');
 
 new RuleTester().run(rule, {
   valid: [
@@ -14,8 +17,27 @@ new RuleTester().run(rule, {
     { name: 'hook commands go through /bin/sh', config: 'lxc.hook.pre-start = /usr/local/bin/prepare # fetch keys\n' },
     { name: 'lxc.apparmor.raw is AppArmor policy text', config: 'lxc.apparmor.raw = deny /sys/** w, # keep sysfs read-only\n' },
     { name: 'getmntent ignores text after the fourth field', config: 'lxc.mount.entry = tmpfs tmp tmpfs defaults # scratch space\n' },
+    { name: "LXC 1.0's Fedora template: '# /dev/null' after three access letters is never read", config: FEDORA_COMMON },
+    { name: 'a blog config: every device rule commented after rwm', config: WHEEZY.split('\n').filter((l) => l.includes('devices')).join('\n') + '\n' },
+    { name: "v1 'deny = a # Deny all': the kernel reads one letter", config: 'lxc.cgroup.devices.deny = a # Deny all access to devices\n' },
   ],
   invalid: [
+    {
+      name: 'a device rule with two access letters and a comment: rejected, the container does not start',
+      config: 'lxc.cgroup2.devices.allow = c 10:200 rw # tun\n',
+      errors: [{ messageId: 'inlineComment', line: 1, severity: 'error', message: /not "c 10:200 rw" and LXC rejects it as a device rule \(the container does not start\)/ }],
+      suggestionOutput: { config: '# tun\nlxc.cgroup2.devices.allow = c 10:200 rw\n' },
+    },
+    {
+      name: "v2 'allow = a # all': only the exact value a is the reset",
+      config: 'lxc.cgroup2.devices.allow = a # all\n',
+      errors: [{ messageId: 'inlineComment', line: 1, severity: 'error', message: /LXC rejects it as a device rule/ }],
+    },
+    {
+      name: 'legacy lxc.tty with a comment: LXC 2.0 read the number, LXC 2.1 and later refuse it',
+      config: 'lxc.tty = 4 # ttys\n',
+      errors: [{ messageId: 'inlineComment', line: 1, severity: 'error', message: /LXC 2\.1 and later refuse it \(LXC 2\.0, which reads lxc\.tty, took the number it starts with\)/ }],
+    },
     {
       name: 'a number with a comment: LXC refuses it',
       config: 'lxc.uts.name = c1\nlxc.tty.max = 0 # no ttys\n',

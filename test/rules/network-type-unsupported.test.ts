@@ -15,6 +15,9 @@ new RuleTester().run(rule, {
     { name: 'a vlan cleared by lxc.net =', config: read('configs', 'networks-reset.conf') },
     { name: 'legacy unnumbered veth', config: 'lxc.network.type = veth\nlxc.network.link = br0\n' },
     { name: 'no network', config: 'lxc.uts.name = c1\n' },
+    // The same networks in current keys: judged for LXC 6.0 only (a config LXC 2.0 cannot read is not judged for it).
+    { name: "LXC's complex example in current keys", config: read('configs', 'real', '08-lxc-main-example-complex.conf') },
+    { name: 'pre-2.1 keys, but the LXC version stated', lxcVersion: '6.0', config: read('configs', 'real', '07-lxc1.0-example-complex.conf') },
   ],
   invalid: [
     {
@@ -32,7 +35,15 @@ new RuleTester().run(rule, {
     {
       name: 'a legacy unnumbered vlan as the second network (eth1)',
       config: 'lxc.network.type = veth\nlxc.network.type = vlan\nlxc.network.vlan.id = 7\nlxc.network.link = eth0\n',
-      errors: [{ messageId: 'unsupportedType', line: 2, message: /^lxc\.network\.type = vlan: .*\(eth1\)"\)$/ }],
+      errors: [{ messageId: 'unsupportedType', line: 2, message: /^lxc\.network\.type = vlan, for LXC 6\.0 \(default\) and LXC 2\.0 \(the LXC that reads this config's pre-2\.1 keys\): .*\(eth1\)"\)$/ }],
+    },
+    {
+      name: "LXC 1.0's complex example (pre-2.1 keys, no --lxc-version): macvlan and phys judged for LXC 2.0 too",
+      config: read('configs', 'real', '07-lxc1.0-example-complex.conf'),
+      errors: [
+        { messageId: 'unsupportedType', line: 12, message: /^lxc\.network\.type = macvlan, for LXC 2\.0 \(the LXC that reads this config's pre-2\.1 keys\): LXC 2\.0 dumps only veth networks \(macvlan from LXC 2\.1\)/ },
+        { messageId: 'unsupportedType', line: 19, message: /^lxc\.network\.type = phys, for LXC 2\.0 \(the LXC that reads this config's pre-2\.1 keys\): LXC 2\.0 does not dump phys networks/ },
+      ],
     },
     {
       name: 'macvlan without link',

@@ -8,6 +8,10 @@ new RuleTester().run(rule, {
     { name: 'legacy zero', config: 'lxc.tty = 0\n' },
     { name: 'reset to the default (0)', config: 'lxc.tty.max = 4\nlxc.tty.max =\n' },
     { name: 'a commented-out line', config: '# lxc.tty.max = 4\n' },
+    // lxc_safe_uint refuses the whole value: LXC does not load the config (inline-comment reports it), no ttys are made.
+    { name: 'lxc.tty.max with a comment after the number', config: 'lxc.tty.max = 4 # ttys\n' },
+    { name: 'lxc.tty.max = 4.0 (not an unsigned integer to LXC)', config: 'lxc.tty.max = 4.0\n' },
+    { name: 'legacy lxc.tty = 0x4: atoi reads the 0', config: 'lxc.tty = 0x4\n' },
   ],
   invalid: [
     {
@@ -27,6 +31,17 @@ new RuleTester().run(rule, {
       config: 'lxc.tty = 0\n  lxc.tty   =   4\r\n',
       errors: [{ messageId: 'ttys', line: 2, column: 3, message: /^lxc\.tty = 4/ }],
       suggestionOutput: { config: 'lxc.tty = 0\n  lxc.tty   =   0\r\n' },
+    },
+    {
+      name: 'legacy lxc.tty with a comment: LXC 2.0 reads it with atoi',
+      config: 'lxc.tty = 4 # four ttys\n',
+      errors: [{ messageId: 'ttys', line: 1, message: /^lxc\.tty = 4 # four ttys \(LXC 2\.0, which reads lxc\.tty, takes the number it starts with: 4\)/ }],
+      suggestionOutput: { config: 'lxc.tty = 0\n' },
+    },
+    {
+      name: 'lxc.tty.max in hex (strtoul base 0)',
+      config: 'lxc.tty.max = 0x2\n',
+      errors: [{ messageId: 'ttys', line: 1, message: /^lxc\.tty\.max = 0x2 \(2 ttys\)/ }],
     },
     {
       name: 'set in an included file',

@@ -5,8 +5,14 @@ import path from 'node:path';
 import rule from '../../rules/unsupported-filesystem.js';
 import { RuleTester, runCase } from '../helpers/rule-tester.js';
 import { REPO } from '../helpers/cli.js';
+import { host } from '../helpers/live-facts.js';
 
 const SEED_FSTAB = readFileSync(path.join(REPO, 'fixtures', 'containers', 'seed', 'fstab'), 'utf8');
+/** LXC 1.0's Ubuntu template: binds of the host's fusectl, debugfs, securityfs and pstore as lxc.mount.entry lines. */
+const UBUNTU_COMMON = readFileSync(path.join(REPO, 'fixtures', 'configs', 'real', '03-lxc1.0-ubuntu-common.conf'), 'utf8');
+/** The same four bind lines moved into an lxc.mount.fstab file (targets relative to the rootfs, as LXC allows there). */
+const UBUNTU_BINDS_FSTAB = UBUNTU_COMMON.split('\n').filter((l) => / none bind,optional /.test(l)).map((l) => l.replace(/^lxc\.mount\.entry = /, '')).join('\n') + '\n';
+const BIND_FSTAB_NOTE = '# ctcr: lxc-checkpoint does not mark fstab bind mounts external (unsupported-filesystem)';
 const NOTE = (fstype: string) => `# ctcr: CRIU cannot dump ${fstype} mounts (unsupported-filesystem)`;
 
 new RuleTester().run(rule, {
@@ -26,6 +32,19 @@ new RuleTester().run(rule, {
     { name: 'a cleared mount list', config: 'lxc.mount.entry = configfs sys/kernel/config configfs defaults 0 0\nlxc.mount.entry =\n' },
     { name: 'a commented-out fstab line', config: 'lxc.mount.fstab = fstab\n', files: { fstab: '# none /sys/kernel/config configfs defaults 0 0\nproc proc proc defaults 0 0\n' } },
     { name: 'cgroup2 with CRIU 3.14', criuVersion: '3.14', config: 'lxc.mount.auto = cgroup2\n' },
+    // Bind entries are external to CRIU (lxc-checkpoint maps each): pstore's "must be empty" is never checked for them.
+    { name: "LXC 1.0's Ubuntu template: binds of pstore, debugfs, securityfs, fusectl as lxc.mount.entry", config: UBUNTU_COMMON },
+    {
+      name: 'fstab binds of the roots of debugfs, securityfs, fusectl: CRIU re-mounts those types if it does not find them',
+      config: 'lxc.mount.fstab = fstab\n',
+      files: { fstab: UBUNTU_BINDS_FSTAB.split('\n').filter((l) => !l.includes('pstore')).join('\n') },
+    },
+    {
+      name: "doctor: the host's mount table says /srv/dbg is debugfs's root",
+      config: 'lxc.mount.fstab = fstab\n',
+      files: { fstab: '/srv/dbg srv/dbg none bind 0 0\n' },
+      host: host({ mounts: { ok: true, value: [{ mountPoint: '/', root: '/', fstype: 'ext4', source: '/dev/vda1' }, { mountPoint: '/srv/dbg', root: '/', fstype: 'debugfs', source: 'debugfs' }] } }),
+    },
   ],
   invalid: [
     {
@@ -95,6 +114,42 @@ new RuleTester().run(rule, {
       suggestionOutput: {
         fstab: '# ctcr: lxc-checkpoint does not mark fstab bind mounts external (unsupported-filesystem)\n#   /srv/share srv/share none bind,create=dir 0 0\n',
       },
+    },
+    {
+      name: "LXC 1.0's Ubuntu binds moved to an fstab: pstore is judged as pstore (the root of the host's pstore), the others pass",
+      config: 'lxc.mount.fstab = fstab\n',
+      files: { fstab: UBUNTU_BINDS_FSTAB },
+      errors: [{ messageId: 'fstabBind', 
+        file: 'fstab', line: 4, severity: 'warning',
+        message: /^fstab line '\/sys\/fs\/pstore sys\/fs\/pstore none': a bind mount of \/sys\/fs\/pstore, the root of the host's pstore filesystem \(well-known mount point\).*fails with "pstore isn't empty" when the host's pstore holds anything/,
+      }],
+      suggestionOutput: { fstab: UBUNTU_BINDS_FSTAB.replace('/sys/fs/pstore sys/fs/pstore none bind,optional 0 0\n', `${BIND_FSTAB_NOTE}\n# /sys/fs/pstore sys/fs/pstore none bind,optional 0 0\n`) },
+    },
+    {
+      name: 'an fstab bind of the host configfs root: judged as configfs, not as none',
+      config: 'lxc.mount.fstab = fstab\n',
+      files: { fstab: '/sys/kernel/config sys/kernel/config none bind,optional 0 0\n' },
+      errors: [{ messageId: 'fstabBind', file: 'fstab', line: 1, message: /the root of the host's configfs filesystem.*"FS mnt \.\/sys\/kernel\/config dev \.\.\. unsupported" \(CRIU 4\.2 cannot dump configfs/ }],
+    },
+    {
+      name: 'an fstab bind of a folder inside a well-known mount: a bind, not the filesystem',
+      config: 'lxc.mount.fstab = fstab\n',
+      files: { fstab: '/sys/fs/bpf/progs sys/fs/bpf/progs none bind 0 0\n' },
+      errors: [{ messageId: 'fstabBind', file: 'fstab', line: 1, message: /doesn't have a proper root mount/ }],
+    },
+    {
+      name: "doctor: the host's mount table says /srv/efi is the root of an efivarfs",
+      config: 'lxc.mount.fstab = fstab\n',
+      files: { fstab: '/srv/efi srv/efi none bind 0 0\n' },
+      host: host({ mounts: { ok: true, value: [{ mountPoint: '/', root: '/', fstype: 'ext4', source: '/dev/vda1' }, { mountPoint: '/srv/efi', root: '/', fstype: 'efivarfs', source: 'efivarfs' }] } }),
+      errors: [{ messageId: 'fstabBind', file: 'fstab', line: 1, message: /the root of the host's efivarfs filesystem \(host mount table\).*FS mnt \.\/srv\/efi/ }],
+    },
+    {
+      name: "doctor: the host has no configfs mounted, so /sys/kernel/config is a folder of sysfs: a plain bind",
+      config: 'lxc.mount.fstab = fstab\n',
+      files: { fstab: '/sys/kernel/config sys/kernel/config none bind 0 0\n' },
+      host: host({ mounts: { ok: true, value: [{ mountPoint: '/', root: '/', fstype: 'ext4', source: '/dev/vda1' }, { mountPoint: '/sys', root: '/', fstype: 'sysfs', source: 'sysfs' }] } }),
+      errors: [{ messageId: 'fstabBind', file: 'fstab', line: 1, message: /doesn't have a proper root mount/ }],
     },
     {
       name: 'lxc.mount.auto cgroup2 with CRIU 3.13: no line to comment out',

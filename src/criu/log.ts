@@ -6,6 +6,7 @@
 import type { Severity, VersionNumber } from '../types.js';
 import { isCascade, isNoise, isTerminal, parseCriuLog, type CriuLogAction, type CriuLogLine, type ParsedCriuLog } from './log-lines.js';
 import { matchSignature, NO_SIGNATURES, type SignatureTable } from './signatures.js';
+import { areaOf } from './areas.js';
 
 export interface CriuLogDiagnosis {
   ruleId: string;
@@ -102,6 +103,16 @@ export function diagnoseLine(log: ParsedCriuLog, root: CriuLogLine, signatures: 
     };
   }
   const helper = HELPER_EXITED.test(root.message) ? helperOutputBefore(log, root) : undefined;
+  const area = root.origin === 'criu' && root.file && signatures.areas ? areaOf(signatures.areas, root.file) : undefined;
+  if (area) {
+    const what = helper ? `a program CRIU ran failed (${root.message}): ${helper.message}` : root.message;
+    return {
+      ...base,
+      ruleId: area.area.ruleId,
+      message: `CRIU failed in ${area.area.name} (${area.file}:${root.sourceLine}): ${what}`,
+      fix: area.area.fix,
+    };
+  }
   return {
     ...base,
     ruleId: 'criu-error',

@@ -135,3 +135,35 @@ export function explainCriuLog(text: string, signatures: SignatureTable): CriuLo
   if (!root) return { ...head, diagnoses: [] };
   return { ...head, root, diagnoses: [diagnoseLine(log, root, signatures)] };
 }
+
+/** What `criu --version` and `criu check` print (nothing to explain, but CRIU's). */
+const CRIU_OWN_OUTPUT = /^(?:Version: \d+\.\d+|GitID: \S|Looks good\.|\w+ is supported$)/;
+
+/** A NUL byte, or more than one in ten characters undecodable or control characters: not a text log. */
+function looksBinary(text: string): boolean {
+  if (text.includes('\0')) return true;
+  let odd = 0;
+  for (const ch of text) if (ch === '\uFFFD' || (ch < ' ' && ch !== '\n' && ch !== '\r' && ch !== '\t')) odd++;
+  return odd * 10 > text.length;
+}
+
+/**
+ * Why `text` is not a CRIU or LXC log, or undefined when it is one: some line
+ * must be CRIU's (`Error (file:line)`, `Warn (...)`, a `(SS.uuuuuu)` line),
+ * LXC's (lxc-checkpoint's stderr, LXC's log file), an end marker, or a
+ * message a rule knows (an excerpt pasted without CRIU's prefix). A text
+ * with none of those would otherwise pass for "nothing to explain".
+ */
+export function notACriuLog(text: string, signatures: SignatureTable = NO_SIGNATURES): string | undefined {
+  if (looksBinary(text)) return 'not a CRIU or LXC log: binary data';
+  const log = parseCriuLog(text);
+  const recognised = log.lines.some(
+    (l) =>
+      l.origin !== 'other' ||
+      isTerminal(l) ||
+      isCascade(l) ||
+      CRIU_OWN_OUTPUT.test(l.message) ||
+      (l.message !== '' && matchSignature(signatures, l.message) !== undefined),
+  );
+  return recognised ? undefined : 'not a CRIU or LXC log: no line of it is CRIU\'s (Error (file:line): ..., (00.000123) ...) or LXC\'s (lxc-checkpoint: ..., ERROR ... criu.c:...)';
+}

@@ -218,3 +218,14 @@ test('diagnoses carry message, fix and severity', () => {
     assert.ok(d.message.length > 10 && d.fix.length > 10, message);
   }
 });
+
+test('notACriuLog: every real log and CRIU output fixture is a log; prose and binary are not', async () => {
+  const { notACriuLog } = await import('../../src/criu/log.js');
+  const { listFixtures, readFixture } = await import('./fixtures.js');
+  const real = [...listFixtures('criu-output').map((f) => `criu-output/${f}`), ...listFixtures('run').filter((f) => f.endsWith('.log')).map((f) => `run/${f}`)];
+  for (const f of real.filter((f) => !f.endsWith('.md') && !f.endsWith('.json'))) assert.equal(notACriuLog(readFixture(f), SIGNATURES), undefined, f);
+  assert.equal(notACriuLog('Pre dump script failed with 1!', SIGNATURES), undefined, 'an excerpt a rule knows, pasted bare');
+  assert.match(notACriuLog('hello\nworld\n', SIGNATURES) ?? '', /^not a CRIU or LXC log: no line/);
+  assert.match(notACriuLog('PK\u0003\u0004\u0000\u0000binary', SIGNATURES) ?? '', /binary data/);
+  assert.match(notACriuLog('\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\u000b\u000c text', SIGNATURES) ?? '', /binary data/);
+});

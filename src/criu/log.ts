@@ -4,7 +4,7 @@
  * uses for the same problem.
  */
 import type { Severity, VersionNumber } from '../types.js';
-import { isCascade, isNoise, isTerminal, parseCriuLog, type CriuLogAction, type CriuLogLine, type ParsedCriuLog } from './log-lines.js';
+import { failingRun, isCascade, isNoise, isTerminal, parseCriuLog, type CriuLogAction, type CriuLogLine, type ParsedCriuLog } from './log-lines.js';
 import { matchSignature, NO_SIGNATURES, type SignatureTable } from './signatures.js';
 import { areaOf } from './areas.js';
 
@@ -41,8 +41,8 @@ function excerptOf(line: CriuLogLine): string {
 }
 
 /**
- * The line that caused the failure: the first error that is neither noise
- * nor a known consequence of another; failing that, the first consequence
+ * The line that caused the failure: in the run that failed (failingRun), the
+ * first error that is neither noise nor a known consequence of another; failing that, the first consequence
  * (for `Could not initialize kernel features detection.`, the line before
  * it). Lines without CRIU's `Error (...)` form count when they carry a
  * known error message (excerpts quoted without it).
@@ -50,7 +50,8 @@ function excerptOf(line: CriuLogLine): string {
 export function findRootError(log: ParsedCriuLog, signatures: SignatureTable = NO_SIGNATURES): CriuLogLine | undefined {
   let firstWeak: CriuLogLine | undefined;
   let kernelFeatures: CriuLogLine | undefined;
-  for (const line of log.lines) {
+  const run = failingRun(log);
+  for (const line of log.lines.slice(run.from, run.to)) {
     if (isTerminal(line) || isNoise(line)) continue;
     const isError = line.level === 'error' || (line.origin === 'other' && line.message !== '' && matchSignature(signatures, line.message) !== undefined);
     if (!isError) continue;

@@ -1,4 +1,4 @@
-/** CRIU failed with an error ctcr has no specific cause for. ctcr explain's answer for a root error no rule's signature matches. */
+/** CRIU failed with an error ctcr has no specific cause for. ctcr explain's answer when the log has no error line at all, or its root error matches no signature and names no CRIU source file ctcr knows (area rules, rules/criu-*.ts, take the others). */
 import { defineRule } from '../src/rule.js';
 
 export default defineRule({

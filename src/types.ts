@@ -546,6 +546,13 @@ export interface Rule {
    * and the first signature that matches the root error wins.
    */
   logSignatures?: readonly LogSignature[];
+  /**
+   * For a `scope: 'log'` rule of one CRIU subsystem: the CRIU source files whose error lines belong to it
+   * (paths as in CRIU's tree, any version: `criu/sk-unix.c`, v2's `sk-unix.c`). explain names this rule for a
+   * root error that no signature matches when the line's `Error (file:line)` is one of them; `name` completes
+   * "CRIU failed in ...".
+   */
+  logArea?: { name: string; files: readonly string[] };
   /** Rootfs paths the rule wants answered in `snapshot.rootfs.paths`. */
   rootfsPaths?: readonly string[];
   /** Absent only for `scope: 'log'` rules. */

@@ -61,7 +61,7 @@ export function explainCommand(setExit: (code: number) => void): CommandModule<o
       // yargs reads a lone `-` as an empty string.
       if (args.log === '' || args.log === STDIN_ARG) args.log = '-';
       if (!args.log && args.command === undefined) throw new InputError('name a log (ctcr explain DIR/dump.log, or - for stdin) or give --command "criu ..."');
-      const [{ explainCriuLog }, { signatureTable }, { analyzeLegacyCommand }, { logFindings, commandFindings }, { loadRules }, { formatVersion }] = await Promise.all([
+      const [{ explainCriuLog, notACriuLog }, { signatureTable }, { analyzeLegacyCommand }, { logFindings, commandFindings }, { loadRules }, { formatVersion }] = await Promise.all([
         import('../criu/log.js'),
         import('../criu/signatures.js'),
         import('../criu/legacy-command.js'),
@@ -75,7 +75,10 @@ export function explainCommand(setExit: (code: number) => void): CommandModule<o
       if (args.log) {
         const { text, file } = await readInput(args.log);
         if (text.trim() === '') throw new InputError('the log is empty', { file });
-        const e = explainCriuLog(text, signatureTable(rules));
+        const signatures = signatureTable(rules);
+        const notALog = notACriuLog(text, signatures);
+        if (notALog) throw new InputError(notALog, { file });
+        const e = explainCriuLog(text, signatures);
         const notes: string[] = [];
         const what = [e.criuVersion ? `CRIU ${e.criuVersion.text}` : 'CRIU', e.action ?? 'log'].join(' ');
         if (e.outcome === 'succeeded') notes.push(`${what}: succeeded${e.terminalLine ? ` (line ${e.terminalLine})` : ''}; nothing to explain`);

@@ -179,7 +179,8 @@ export const CASCADE_PATTERNS: readonly RegExp[] = [
   /Unable to open fd=\d+ id=/,
   /A few mount points can't be mounted/,
   // (?<!\d): a number starts here, so a long run of digits is not rescanned from each of its digits (linear, not quadratic).
-  /(?<!\d)\d+ killed by signal \d+/,
+  // A kill (9, 15 ...) follows the failure; a crash signal is a cause of its own (rules/criu-crashed.ts).
+  /(?<!\d)\d+ killed by signal (?!(?:4|5|6|7|8|11|31)(?!\d))\d+/,
   /(?<!\d)\d+ exited, status=\d+/,
   /^exited, status=-?\d+/,
   /Killing processes because of failure on restore/,
@@ -208,4 +209,30 @@ export function isNoise(line: CriuLogLine): boolean {
 
 export function isCascade(line: CriuLogLine): boolean {
   return CASCADE_PATTERNS.some((p) => p.test(line.message));
+}
+
+/**
+ * The lines of the CRIU run that failed, as 0-based [from, to) indexes into
+ * `log.lines`. One file can hold several runs (a pre-dump then the dump, a
+ * log CRIU appended to, lxc-checkpoint retrying): a run starts at CRIU's
+ * `Version:` line or where the timestamps start again from zero. The failing
+ * run is the one with the last `FAILED.` marker, which also ends it (what
+ * follows is cleanup); without a marker, the last run.
+ */
+export function failingRun(log: ParsedCriuLog): { from: number; to: number } {
+  const starts = [0];
+  let last: number | undefined;
+  log.lines.forEach((l, i) => {
+    // A run's first lines are stamped (00.0000xx); a later, smaller stamp elsewhere is lines of processes interleaving.
+    const restarted = l.timestamp !== undefined && last !== undefined && l.timestamp < 0.01 && last >= l.timestamp + 0.01;
+    if (i > 0 && (restarted || (/^Version:\s/.test(l.message) && l.timestamp !== undefined && last !== undefined))) starts.push(i);
+    if (l.timestamp !== undefined) last = l.timestamp;
+  });
+  let failed: number | undefined;
+  log.lines.forEach((l, i) => {
+    if (/(?:[Dd]umping|Restoring) FAILED\./.test(l.message)) failed = i;
+  });
+  if (failed === undefined) return { from: starts[starts.length - 1]!, to: log.lines.length };
+  const from = starts.filter((s) => s <= failed!).pop()!;
+  return { from, to: failed + 1 };
 }

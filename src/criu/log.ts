@@ -4,8 +4,9 @@
  * uses for the same problem.
  */
 import type { Severity, VersionNumber } from '../types.js';
-import { isCascade, isNoise, isTerminal, parseCriuLog, type CriuLogAction, type CriuLogLine, type ParsedCriuLog } from './log-lines.js';
+import { failingRun, isCascade, isNoise, isTerminal, parseCriuLog, type CriuLogAction, type CriuLogLine, type ParsedCriuLog } from './log-lines.js';
 import { matchSignature, NO_SIGNATURES, type SignatureTable } from './signatures.js';
+import { areaOf } from './areas.js';
 
 export interface CriuLogDiagnosis {
   ruleId: string;
@@ -40,8 +41,8 @@ function excerptOf(line: CriuLogLine): string {
 }
 
 /**
- * The line that caused the failure: the first error that is neither noise
- * nor a known consequence of another; failing that, the first consequence
+ * The line that caused the failure: in the run that failed (failingRun), the
+ * first error that is neither noise nor a known consequence of another; failing that, the first consequence
  * (for `Could not initialize kernel features detection.`, the line before
  * it). Lines without CRIU's `Error (...)` form count when they carry a
  * known error message (excerpts quoted without it).
@@ -49,7 +50,8 @@ function excerptOf(line: CriuLogLine): string {
 export function findRootError(log: ParsedCriuLog, signatures: SignatureTable = NO_SIGNATURES): CriuLogLine | undefined {
   let firstWeak: CriuLogLine | undefined;
   let kernelFeatures: CriuLogLine | undefined;
-  for (const line of log.lines) {
+  const run = failingRun(log);
+  for (const line of log.lines.slice(run.from, run.to)) {
     if (isTerminal(line) || isNoise(line)) continue;
     const isError = line.level === 'error' || (line.origin === 'other' && line.message !== '' && matchSignature(signatures, line.message) !== undefined);
     if (!isError) continue;
@@ -102,6 +104,16 @@ export function diagnoseLine(log: ParsedCriuLog, root: CriuLogLine, signatures: 
     };
   }
   const helper = HELPER_EXITED.test(root.message) ? helperOutputBefore(log, root) : undefined;
+  const area = root.origin === 'criu' && root.file && signatures.areas ? areaOf(signatures.areas, root.file) : undefined;
+  if (area) {
+    const what = helper ? `a program CRIU ran failed (${root.message}): ${helper.message}` : root.message;
+    return {
+      ...base,
+      ruleId: area.area.ruleId,
+      message: `CRIU failed in ${area.area.name} (${area.file}:${root.sourceLine}): ${what}`,
+      fix: area.area.fix,
+    };
+  }
   return {
     ...base,
     ruleId: 'criu-error',
@@ -123,4 +135,36 @@ export function explainCriuLog(text: string, signatures: SignatureTable): CriuLo
   const root = findRootError(log, signatures) ?? (log.outcome === 'failed' ? log.terminal : undefined);
   if (!root) return { ...head, diagnoses: [] };
   return { ...head, root, diagnoses: [diagnoseLine(log, root, signatures)] };
+}
+
+/** What `criu --version` and `criu check` print (nothing to explain, but CRIU's). */
+const CRIU_OWN_OUTPUT = /^(?:Version: \d+\.\d+|GitID: \S|Looks good\.|\w+ is supported$)/;
+
+/** A NUL byte, or more than one in ten characters undecodable or control characters: not a text log. */
+function looksBinary(text: string): boolean {
+  if (text.includes('\0')) return true;
+  let odd = 0;
+  for (const ch of text) if (ch === '\uFFFD' || (ch < ' ' && ch !== '\n' && ch !== '\r' && ch !== '\t')) odd++;
+  return odd * 10 > text.length;
+}
+
+/**
+ * Why `text` is not a CRIU or LXC log, or undefined when it is one: some line
+ * must be CRIU's (`Error (file:line)`, `Warn (...)`, a `(SS.uuuuuu)` line),
+ * LXC's (lxc-checkpoint's stderr, LXC's log file), an end marker, or a
+ * message a rule knows (an excerpt pasted without CRIU's prefix). A text
+ * with none of those would otherwise pass for "nothing to explain".
+ */
+export function notACriuLog(text: string, signatures: SignatureTable = NO_SIGNATURES): string | undefined {
+  if (looksBinary(text)) return 'not a CRIU or LXC log: binary data';
+  const log = parseCriuLog(text);
+  const recognised = log.lines.some(
+    (l) =>
+      l.origin !== 'other' ||
+      isTerminal(l) ||
+      isCascade(l) ||
+      CRIU_OWN_OUTPUT.test(l.message) ||
+      (l.message !== '' && matchSignature(signatures, l.message) !== undefined),
+  );
+  return recognised ? undefined : 'not a CRIU or LXC log: no line of it is CRIU\'s (Error (file:line): ..., (00.000123) ...) or LXC\'s (lxc-checkpoint: ..., ERROR ... criu.c:...)';
 }

@@ -9,6 +9,8 @@
  * its own rule and by no rule before it.
  */
 export const SIGNATURE_ORDER: readonly string[] = [
+  // A crash is its own cause, whatever the message around it.
+  'criu-crashed',
   'unsupported-filesystem',
   'criu-helper-missing',
   'external-bind-mount',

@@ -29,6 +29,10 @@ function validate(candidate: unknown, file: string): Rule {
   if (rule.logSignatures !== undefined && (!Array.isArray(rule.logSignatures) || rule.logSignatures.some((s) => !(s?.pattern instanceof RegExp) || typeof s.explain !== 'function'))) {
     throw problem('logSignatures must be a list of { pattern: RegExp, explain(match, ctx), samples }');
   }
+  const area = rule.logArea;
+  if (area !== undefined && (typeof area?.name !== 'string' || !Array.isArray(area.files) || area.files.some((f) => typeof f !== 'string'))) {
+    throw problem('logArea must be { name: string, files: string[] }');
+  }
   return rule as Rule;
 }
 

@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { explainCriuLog } from '../../src/criu/log.js';
+import { explainCriuLog, notACriuLog } from '../../src/criu/log.js';
 import { SIGNATURES } from '../helpers/signatures.js';
 import { listFixtures, readFixture } from './fixtures.js';
 
@@ -29,7 +29,9 @@ for (const log of logs) {
   test(`criu-logs/${log}`, () => {
     assert.ok(all.includes(`${log}.expected.json`), `missing sidecar ${log}.expected.json`);
     const expected = JSON.parse(readFixture(`criu-logs/${log}.expected.json`)) as Expected;
-    const result = explainCriuLog(readFixture(`criu-logs/${log}`), SIGNATURES);
+    const text = readFixture(`criu-logs/${log}`);
+    assert.equal(notACriuLog(text, SIGNATURES), undefined, 'explain takes it for a CRIU or LXC log');
+    const result = explainCriuLog(text, SIGNATURES);
     const first = result.diagnoses[0];
     assert.equal(first?.ruleId ?? null, expected.ruleId, first ? `${first.ruleId}: ${first.message}` : 'no diagnosis');
     assert.equal(first?.line ?? null, expected.line);

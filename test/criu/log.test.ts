@@ -43,7 +43,8 @@ test('the cascade after the root is skipped; the root is first', () => {
 
 test('when only cascade lines are present, the first of them is reported', () => {
   const d = diagnose('Error (criu/cr-dump.c:1681): Dump files (pid: 873) failed with -1\nError (criu/cr-dump.c:2111): Dumping FAILED.');
-  assert.equal(d.ruleId, 'criu-error');
+  // No signature for it: the area of cr-dump.c names it.
+  assert.equal(d.ruleId, 'criu-tasks');
   assert.equal(d.line, 1);
 });
 
@@ -76,7 +77,7 @@ test('only the failure marker: criu-error that asks for -v4', () => {
 
 test('an unknown error quotes the line', () => {
   const d = diagnose("Error (criu/files-reg.c:1189): Can't link dev/null.cr.1.ghost -> dev/null: File exists\nError (criu/cr-restore.c:1946): Restoring FAILED.");
-  assert.equal(d.ruleId, 'criu-error');
+  assert.equal(d.ruleId, 'criu-files');
   assert.match(d.message, /Can't link dev\/null\.cr\.1\.ghost/);
 });
 
@@ -119,6 +120,9 @@ test('unsupported proto: MPTCP, SCTP, ICMP and others', () => {
 
 // One sample per message the catalogue knows: each must reach its rule id.
 const SAMPLES: [string, string][] = [
+  ['BUG at criu/mem.c:1234', 'criu-crashed'],
+  ['4321 killed by signal 11: Segmentation fault', 'criu-crashed'],
+  ['Segmentation fault (core dumped)', 'criu-crashed'],
   ['FS mnt ./sys/fs/pstore dev 0x18 root / unsupported id 35', 'unsupported-filesystem'],
   ["mqueue isn't empty", 'unsupported-filesystem'],
   ['failed to dump fs ./mnt/f (fuse): always fail', 'unsupported-filesystem'],
@@ -216,4 +220,51 @@ test('diagnoses carry message, fix and severity', () => {
     assert.equal(d.severity, 'error');
     assert.ok(d.message.length > 10 && d.fix.length > 10, message);
   }
+});
+
+test('notACriuLog: every real log and CRIU output fixture is a log; prose and binary are not', async () => {
+  const { notACriuLog } = await import('../../src/criu/log.js');
+  const { listFixtures, readFixture } = await import('./fixtures.js');
+  const real = [...listFixtures('criu-output').map((f) => `criu-output/${f}`), ...listFixtures('run').filter((f) => f.endsWith('.log')).map((f) => `run/${f}`)];
+  for (const f of real.filter((f) => !f.endsWith('.md') && !f.endsWith('.json'))) assert.equal(notACriuLog(readFixture(f), SIGNATURES), undefined, f);
+  assert.equal(notACriuLog('Pre dump script failed with 1!', SIGNATURES), undefined, 'an excerpt a rule knows, pasted bare');
+  assert.match(notACriuLog('hello\nworld\n', SIGNATURES) ?? '', /^not a CRIU or LXC log: no line/);
+  assert.match(notACriuLog('PK\u0003\u0004\u0000\u0000binary', SIGNATURES) ?? '', /binary data/);
+  assert.match(notACriuLog('\u0001\u0002\u0003\u0004\u0005\u0006\u0007\u0008\u000b\u000c text', SIGNATURES) ?? '', /binary data/);
+});
+
+test('the root is chosen in the run that failed: a pre-dump before it, or an earlier run in the same file, do not count', () => {
+  const text = [
+    '(00.000000) Version: 4.2 (gitid 0)',
+    "(00.010000) Error (criu/sk-unix.c:279): unix: Can't resolve fs root for pid 1",
+    '(00.020000) Pre-dumping finished successfully',
+    '(00.000000) Version: 4.2 (gitid 0)',
+    '(00.000010) Error (criu/tty.c:2230): tty: Unable to find a master for /4',
+    '(00.040000) Error (criu/cr-dump.c:2128): Dumping FAILED.',
+    '(00.041000) Error (criu/net.c:3000): net: cleanup after the failure',
+  ].join('\n');
+  const d = diagnose(text);
+  assert.equal(d.line, 5);
+  // Without Version lines: timestamps starting again from zero also start a run.
+  const noVersion = text.split('\n').filter((l) => !l.includes('Version')).join('\n');
+  assert.equal(diagnose(noVersion).line, 3);
+});
+
+test('errors after the FAILED marker are cleanup, not the cause', () => {
+  const d = explainCriuLog('(00.1) Error (criu/cr-dump.c:2128): Dumping FAILED.\n(00.2) Error (criu/net.c:3000): net: Unlock network failed\n', SIGNATURES).diagnoses[0]!;
+  assert.equal(d.ruleId, 'criu-error');
+  assert.equal(d.line, 1);
+});
+
+test('a crash is the root even when unknown errors follow it; a kill (signal 9) is not a crash', () => {
+  const crash = [
+    '(00.3) Error (criu/cr-restore.c:1262): 4321 killed by signal 11: Segmentation fault',
+    '(00.4) Error (criu/cr-restore.c:2400): Unable to do something after the crash',
+    '(00.5) Error (criu/cr-restore.c:2447): Restoring FAILED.',
+  ].join('\n');
+  assert.equal(diagnose(crash).ruleId, 'criu-crashed');
+  assert.equal(diagnose(crash).line, 1);
+  const kill = crash.replace('signal 11: Segmentation fault', 'signal 9: Killed');
+  // A kill is a consequence (cascade): the first error that is not one is the root.
+  assert.equal(diagnose(kill).line, 2);
 });

@@ -140,6 +140,23 @@ test('bad input: one line, exit 2', async () => {
   assert.equal(empty.exitCode, 2);
 });
 
+test('input that is not a CRIU or LXC log (prose, a config, a binary): exit 2, one line saying so', async () => {
+  const prose = 'Dear diary,\ntoday the container would not move.\nError: it is raining\n';
+  const config = readFileSync(path.join(FIXTURES_DIR, 'configs', 'real', listFixtures('configs/real')[0]!), 'utf8');
+  for (const input of [prose, config]) {
+    const r = await ctcr(['explain', '-'], { input });
+    assert.equal(r.exitCode, 2, r.stdout);
+    assert.ok(isOneLineError(r.stderr), r.stderr);
+    assert.match(r.stderr, /<stdin>: not a CRIU or LXC log: no line of it is CRIU's/);
+  }
+  // The first bytes of a gzip'd image directory, as someone might pass a tarball instead of dump.log.
+  const binary = Buffer.from([0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03, 0xed, 0x5d, 0x6b, 0x73, 0xdb, 0x36, 0x00, 0x41, 0x42]).toString('latin1');
+  const r = await ctcr(['explain', '-'], { input: binary });
+  assert.equal(r.exitCode, 2, r.stdout);
+  assert.ok(isOneLineError(r.stderr), r.stderr);
+  assert.match(r.stderr, /not a CRIU or LXC log: binary data/);
+});
+
 test(
   'a successful restore log at CRIU’s default level (no end marker) is not a failure',
   async () => {

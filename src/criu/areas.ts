@@ -1,0 +1,47 @@
+/**
+ * Which CRIU subsystem an error line comes from, by the source file CRIU
+ * prints with it (`Error (criu/sk-unix.c:219): ...`). The file lists live in
+ * the area rules (rules/criu-*.ts `logArea`); explain falls back to them when
+ * no rule's signature knows the message, so a log with an error line is
+ * never left at the bare `criu-error`.
+ */
+import type { Rule } from '../types.js';
+
+export interface CriuArea {
+  ruleId: string;
+  /** Completes "CRIU failed in ...". */
+  name: string;
+  /** The area's guidance: what to look at, which options, which doctor rules. */
+  fix: string;
+}
+
+/** Source path as in CRIU's tree (`criu/sk-unix.c`, `compel/src/lib/infect.c`, v2's `sk-unix.c`) → its area. */
+export type AreaTable = ReadonlyMap<string, CriuArea>;
+
+export const NO_AREAS: AreaTable = new Map();
+
+export function areaTable(rules: readonly Rule[]): AreaTable {
+  const table = new Map<string, CriuArea>();
+  for (const r of rules) {
+    if (!r.logArea) continue;
+    // First rule wins: a user rule cannot silently take a built-in area's file (rules load built-in first).
+    for (const f of r.logArea.files) if (!table.has(f)) table.set(f, { ruleId: r.id, name: r.logArea.name, fix: r.docs.fix });
+  }
+  return table;
+}
+
+/**
+ * The area of a printed source path. Distro builds print absolute paths
+ * (`/usr/src/debug/criu/4.1.1+git/criu/timer.c`), so the longest suffix of
+ * the path that is one of CRIU's files decides: `criu/timer.c` before a
+ * bare `timer.c` of CRIU 2.
+ */
+export function areaOf(table: AreaTable, printed: string): { file: string; area: CriuArea } | undefined {
+  const parts = printed.replace(/^\.\//, '').split('/').filter((p) => p !== '');
+  for (let i = 0; i < parts.length; i++) {
+    const file = parts.slice(i).join('/');
+    const area = table.get(file);
+    if (area) return { file, area };
+  }
+  return undefined;
+}

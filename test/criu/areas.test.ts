@@ -1,0 +1,84 @@
+/**
+ * Every source file of CRIU (v4.2's, and the paths older versions printed)
+ * belongs to exactly one area rule, so that an error line no signature knows
+ * still names the subsystem that failed (src/criu/areas.ts). The lists of
+ * CRIU's files are fixtures copied from CRIU's repository with their tags.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { areaOf } from '../../src/criu/areas.js';
+import { explainCriuLog } from '../../src/criu/log.js';
+import { BUILTIN_RULES, SIGNATURES } from '../helpers/signatures.js';
+import { readFixture } from './fixtures.js';
+
+const listed = (name: string) =>
+  readFixture(`criu-sources/${name}`)
+    .split('\n')
+    .filter((l) => l.trim() !== '' && !l.startsWith('#'))
+    .map((l) => l.split(' ')[0]!);
+
+const v42 = listed('v4.2.txt');
+const older = listed('older.txt');
+const areaRules = BUILTIN_RULES.filter((r) => r.logArea);
+const areas = SIGNATURES.areas!;
+
+test('the fixture lists are CRIU 4.2 and its older paths', () => {
+  assert.ok(readFixture('criu-sources/v4.2.txt').startsWith('# source: https://github.com/checkpoint-restore/criu tag v4.2'));
+  assert.ok(v42.length > 200, `${v42.length} files in v4.2`);
+  assert.ok(v42.includes('criu/sk-unix.c') && v42.includes('compel/src/lib/infect.c'));
+  assert.ok(older.includes('sk-unix.c') && older.includes('criu/pie/piegen/main.c'));
+});
+
+test('every .c file of CRIU 4.2 is in an area', () => {
+  const unmapped = v42.filter((f) => !areas.has(f));
+  assert.deepEqual(unmapped, []);
+});
+
+test('every file older CRIUs had is in an area', () => {
+  assert.deepEqual(older.filter((f) => !areas.has(f)), []);
+});
+
+test('no file is in two areas, and every listed file is one of CRIU\'s (no typos)', () => {
+  const known = new Set([...v42, ...older]);
+  const seen = new Map<string, string>();
+  for (const r of areaRules) {
+    assert.equal(r.scope, 'log', r.id);
+    assert.ok(r.logArea!.files.length > 0, r.id);
+    for (const f of r.logArea!.files) {
+      assert.ok(known.has(f), `${r.id}: ${f} is not a file of CRIU`);
+      assert.equal(seen.get(f), undefined, `${f} in ${seen.get(f)} and ${r.id}`);
+      seen.set(f, r.id);
+    }
+  }
+  assert.ok(areaRules.length >= 15, `${areaRules.length} areas`);
+});
+
+test('a printed path finds its file: absolute distro paths, v2 top-level paths, ./ prefixes', () => {
+  assert.equal(areaOf(areas, '/usr/src/debug/criu/4.1.1+git/criu/timer.c')?.area.ruleId, 'criu-tasks');
+  assert.equal(areaOf(areas, '/usr/src/debug/criu/4.1.1+git/criu/timer.c')?.file, 'criu/timer.c');
+  assert.equal(areaOf(areas, 'sk-unix.c')?.area.ruleId, 'criu-sockets');
+  assert.equal(areaOf(areas, './criu/tty.c')?.area.ruleId, 'criu-ttys');
+  assert.equal(areaOf(areas, 'criu/arch/x86/crtools.c')?.area.ruleId, 'criu-parasite');
+  assert.equal(areaOf(areas, 'criu/arch/x86/cpu.c')?.area.ruleId, 'criu-cpu');
+  assert.equal(areaOf(areas, 'lxc/criu.c'), undefined, "LXC's criu.c is not CRIU's");
+  assert.equal(areaOf(areas, 'criu/no-such-file.c'), undefined);
+});
+
+test('an unknown message names the area of its file, with the file and the area rule\'s guidance', () => {
+  const log = [
+    '(00.010000) Dumping processes (pid: 1234)',
+    "(00.012345) Error (/usr/src/debug/criu-3.17/criu/sk-unix.c:279): unix: Can't resolve fs root for pid 1",
+    '(00.012400) Error (criu/cr-dump.c:1681): Dump files (pid: 1) failed with -1',
+    '(00.012500) Error (criu/cr-dump.c:2128): Dumping FAILED.',
+  ].join('\n');
+  const d = explainCriuLog(log, SIGNATURES).diagnoses[0]!;
+  assert.equal(d.ruleId, 'criu-sockets');
+  assert.equal(d.line, 2);
+  assert.match(d.message, /^CRIU failed in socket dump\/restore \(criu\/sk-unix\.c:279\): unix: Can't resolve fs root/);
+  assert.match(d.fix, /tcp-established/);
+});
+
+test("an error line of a file that is not CRIU's, or only the FAILED marker, stays criu-error", () => {
+  assert.equal(explainCriuLog('Error (criu/future-subsystem.c:12): boom\nError (criu/cr-dump.c:2128): Dumping FAILED.\n', SIGNATURES).diagnoses[0]?.ruleId, 'criu-error');
+  assert.equal(explainCriuLog('(00.1) Error (criu/cr-dump.c:2128): Dumping FAILED.\n', SIGNATURES).diagnoses[0]?.ruleId, 'criu-error');
+});

@@ -1,0 +1,12 @@
+import rule from '../../rules/criu-images.js';
+import { testLogRule } from '../helpers/log-rule-tester.js';
+
+// The message of a CRIU v4.2 pr_err at the line it is printed from (criu/, compel/ at tag v4.2), in CRIU's -v4 form.
+testLogRule(rule, {
+  valid: [
+    "(00.000123) Error (criu/crtools.c:226): --exec-cmd requires a command",
+  ],
+  invalid: [
+    { line: "(00.000987) Error (criu/image.c:89): Not supported images version 2", message: /^CRIU failed in / },
+  ],
+});

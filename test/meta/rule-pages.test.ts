@@ -29,9 +29,13 @@ const PAGES = path.join(REPO, 'docs', 'rules');
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
-/** `patch` over `base`: objects merge, arrays and scalars replace, a key `name+` appends its array to base's `name`. */
+/**
+ * `patch` over `base`: objects merge, arrays and scalars replace, a key `name+` appends its array to base's `name`;
+ * a gathered fact written whole (`{ "ok": ... }`) replaces the recorded one.
+ */
 export function overlay(base: unknown, patch: Json): unknown {
   if (patch === null || typeof patch !== 'object' || Array.isArray(patch) || base === null || typeof base !== 'object' || Array.isArray(base)) return patch;
+  if ('ok' in patch) return patch;
   const out: Record<string, unknown> = { ...(base as Record<string, unknown>) };
   for (const [k, v] of Object.entries(patch)) {
     if (k.endsWith('+') && Array.isArray(v)) {
@@ -74,7 +78,7 @@ async function findingsOf(rule: Rule, ex: PageExample): Promise<{ count: number;
   }
 }
 
-const pageFiles = new Set((await readdir(PAGES).catch(() => [] as string[])).filter((f) => f.endsWith('.md')));
+const pageFiles = new Set((await readdir(PAGES).catch(() => [] as string[])).filter((f) => f.endsWith('.md') && f !== 'README.md'));
 
 test('every page in docs/rules is the page of a rule', () => {
   const ids = new Set(rules.map((r) => `${r.id}.md`));

@@ -153,6 +153,7 @@ export async function emitReport(results: TargetResult[], rules: readonly Rule[]
     color: !args.output && format === 'stylish' && useColor(process.stdout, args.color),
     cwd: process.cwd(),
     version: VERSION,
+    repositoryUrl: (await import('../rule-page.js')).ownRepositoryUrl(),
   };
   const text = await render(format, ctx);
   if (args.output) {

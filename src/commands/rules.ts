@@ -28,10 +28,23 @@ export function rulesCommand(_setExit: (code: number) => void): CommandModule<ob
       if (args.id) {
         const rule = rules.find((r) => r.id === args.id);
         if (!rule) throw new InputError(`no rule '${args.id}' (ctcr rules lists them)`);
-        if (args.format === 'json') process.stdout.write(JSON.stringify(rule, null, 2) + '\n');
+        const { rulePagePath, rulePageUrl, ownRepositoryUrl } = await import('../rule-page.js');
+        const { VERSION } = await import('../version.js');
+        // Only the built-in rules have pages in this repository; a --rules-dir rule documents itself.
+        const builtIn = args['rules-dir']?.length ? (await loadRules()).some((r) => r.id === rule.id) : true;
+        const page = builtIn ? rulePageUrl(rule.id, ownRepositoryUrl(), VERSION) ?? rulePagePath(rule.id) : undefined;
+        const full = loaded.find((r) => r.id === rule.id)!;
+        const meta = {
+          ...(full.messages ? { messages: full.messages } : {}),
+          ...(full.fixable ? { fixable: true } : {}),
+          ...(full.hasSuggestions ? { hasSuggestions: true } : {}),
+          ...(page ? { page } : {}),
+        };
+        if (args.format === 'json') process.stdout.write(JSON.stringify({ ...rule, ...meta }, null, 2) + '\n');
         else {
           const lines = [`${rule.id} (${rule.severity}, ${rule.scope})`, '', rule.summary, '', 'Why:', indent(rule.docs.why), '', 'Fix:', indent(rule.docs.fix)];
           if ('reference' in rule.docs && rule.docs.reference) lines.push('', `Reference: ${rule.docs.reference}`);
+          if (page) lines.push('', `Examples and exceptions: ${page}`);
           process.stdout.write(lines.join('\n') + '\n');
         }
         return;

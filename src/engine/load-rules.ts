@@ -26,6 +26,9 @@ function validate(candidate: unknown, file: string): Rule {
   if (!rule.docs || typeof rule.docs.why !== 'string' || typeof rule.docs.fix !== 'string') throw problem('docs.why and docs.fix are required');
   if (rule.scope !== 'static' && rule.scope !== 'live' && rule.scope !== 'log') throw problem("scope must be 'static', 'live' or 'log'");
   if (rule.scope !== 'log' && typeof rule.check !== 'function') throw problem('check is not a function');
+  if (rule.messages !== undefined && (typeof rule.messages !== 'object' || rule.messages === null || Object.values(rule.messages).some((m) => typeof m !== 'string' || m.includes('\n')))) {
+    throw problem('messages must map message ids to one line of text each');
+  }
   if (rule.logSignatures !== undefined && (!Array.isArray(rule.logSignatures) || rule.logSignatures.some((s) => !(s?.pattern instanceof RegExp) || typeof s.explain !== 'function'))) {
     throw problem('logSignatures must be a list of { pattern: RegExp, explain(match, ctx), samples }');
   }

@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { Finding, Fix } from '../types.js';
 import type { ReportContext } from './types.js';
 import { byId } from '../util/compare.js';
+import { rulePagePath, rulePageUrl } from '../rule-page.js';
 
 const LEVEL = { error: 'error', warning: 'warning', info: 'note' } as const;
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -61,15 +62,24 @@ export function formatSarif(ctx: ReportContext): string {
           driver: {
             name: 'ctcr',
             version: ctx.version,
-            rules: rules.map((r) => ({
-              id: r.id,
-              name: r.id.replace(/(^|-)([a-z])/g, (_, __, ch: string) => ch.toUpperCase()),
-              shortDescription: { text: r.summary },
-              fullDescription: { text: r.docs.why },
-              help: { text: `${r.docs.why}\n\nFix: ${r.docs.fix}`, markdown: `${r.docs.why}\n\n**Fix:** ${r.docs.fix}${r.docs.reference ? `\n\nSee ${r.docs.reference}` : ''}` },
-              ...(r.messages ? { messageStrings: Object.fromEntries(Object.entries(r.messages).map(([id, text]) => [id, { text }])) } : {}),
-              defaultConfiguration: { level: LEVEL[r.severity] },
-            })),
+            rules: rules.map((r) => {
+              // helpUri must be an absolute URI (the schema's format "uri"): only with a repository address; the page's path is in the help text either way.
+              const url = rulePageUrl(r.id, ctx.repositoryUrl, ctx.version);
+              const page = url ?? rulePagePath(r.id);
+              return {
+                id: r.id,
+                name: r.id.replace(/(^|-)([a-z])/g, (_, __, ch: string) => ch.toUpperCase()),
+                shortDescription: { text: r.summary },
+                fullDescription: { text: r.docs.why },
+                help: {
+                  text: `${r.docs.why}\n\nFix: ${r.docs.fix}\n\nExamples and exceptions: ${page}`,
+                  markdown: `${r.docs.why}\n\n**Fix:** ${r.docs.fix}${r.docs.reference ? `\n\nSee ${r.docs.reference}` : ''}\n\nExamples and exceptions: [${rulePagePath(r.id)}](${page})`,
+                },
+                ...(url ? { helpUri: url } : {}),
+                ...(r.messages ? { messageStrings: Object.fromEntries(Object.entries(r.messages).map(([id, text]) => [id, { text }])) } : {}),
+                defaultConfiguration: { level: LEVEL[r.severity] },
+              };
+            }),
           },
         },
         originalUriBaseIds: { '%SRCROOT%': { uri: 'file://' + ctx.cwd.split(path.sep).map(encodeURIComponent).join('/') + '/' } },

@@ -17,6 +17,8 @@ export interface ReportContext {
   color: boolean;
   cwd: string;
   version: string;
+  /** The repository's web address (package.json `repository`), for links to the rule pages; absent when unset. */
+  repositoryUrl?: string;
 }
 
 export function countBySeverity(results: TargetResult[]): { error: number; warning: number; info: number } {

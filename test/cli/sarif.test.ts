@@ -54,3 +54,16 @@ test('the schema check can fail: a result without a message is rejected', async 
   log.runs[0].results[0].level = 'fatal';
   assert.notEqual((await sarifValidator())(log), undefined);
 });
+
+test('helpUri is the rule page at this version when package.json names a repository; without one, the help names the page path', async () => {
+  const { formatSarif } = await import('../../src/report/sarif.js');
+  const rule = { id: 'tty-nonzero', severity: 'error' as const, summary: 'ttys', docs: { why: 'why', fix: 'fix' } };
+  const ctx = { results: [], rules: [rule], color: false, cwd: '/tmp', version: '1.2.3' };
+  const withRepo = JSON.parse(formatSarif({ ...ctx, repositoryUrl: 'https://github.com/example/ctcr' }));
+  const described = withRepo.runs[0].tool.driver.rules[0];
+  assert.equal(described.helpUri, 'https://github.com/example/ctcr/blob/v1.2.3/docs/rules/tty-nonzero.md');
+  assert.equal((await sarifValidator())(withRepo), undefined, 'an absolute helpUri is valid');
+  const without = JSON.parse(formatSarif(ctx)).runs[0].tool.driver.rules[0];
+  assert.equal(without.helpUri, undefined, 'a relative path is no valid helpUri (format uri): left out');
+  assert.match(without.help.text, /Examples and exceptions: docs\/rules\/tty-nonzero\.md$/);
+});

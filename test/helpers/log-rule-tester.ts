@@ -17,7 +17,8 @@ export interface LogCase {
   message?: RegExp;
 }
 
-const asLog = (line: string): string =>
+/** A root-error line as a whole failed log (bare messages get CRIU's `Error (file:line):` form). */
+export const asLog = (line: string): string =>
   `${/Error \(|^lxc-|^\S+: /.test(line) ? line : `(00.100000) Error (criu/x.c:1): ${line}`}\n(00.200000) Error (criu/cr-dump.c:2000): Dumping FAILED.\n`;
 
 export function testLogRule(rule: Rule, cases: { valid: (string | LogCase)[]; invalid: (string | LogCase)[] }): void {

@@ -226,6 +226,11 @@ export class RuleTester {
           const suggestions = findings.flatMap((f) => f.suggestions ?? []);
           if (c.suggestionOutput === null) assert.equal(suggestions.length, 0, 'expected no suggestion');
           else if (c.suggestionOutput !== undefined) assert.deepEqual(await outputOf(dir, snapshot, suggestions), c.suggestionOutput, 'text after suggestions');
+          // As ESLint 9's RuleTester: suggestions a case produces must be tested (their text, or their rootfs operations).
+          const textSuggestions = suggestions.filter((x) => x.edits.length > 0);
+          if (textSuggestions.length > 0) {
+            assert.ok(c.suggestionOutput !== undefined || c.errors.some((e) => e.suggestions), 'the findings carry suggestions: give suggestionOutput or errors[].suggestions');
+          }
           if (c.rootfsOps !== undefined) {
             const ops = [...fixes, ...suggestions].flatMap((f) => f.rootfsOps ?? []).map((o) => `${o.op} ${o.from} -> ${o.to}`);
             assert.deepEqual(ops, c.rootfsOps, 'rootfs operations');

@@ -52,3 +52,19 @@ test('an expected finding must name its message id when the rule declares messag
   assert.throws(() => assertExpected(fake, '/tmp', { line: 1 }, finding({}), 1), /give its messageId/);
   assert.throws(() => assertExpected(fake, '/tmp', { messageId: 'other' }, finding({}), 1), /messageId/);
 });
+
+test("explain's diagnoses are one line too: every signature's sample, through explain", async () => {
+  const { explainCriuLog } = await import('../../src/criu/log.js');
+  const { SIGNATURES } = await import('../helpers/signatures.js');
+  const { asLog } = await import('../helpers/log-rule-tester.js');
+  let checked = 0;
+  for (const rule of rules) {
+    for (const sample of (rule.logSignatures ?? []).flatMap((s) => s.samples)) {
+      for (const d of explainCriuLog(asLog(sample.line), SIGNATURES).diagnoses) {
+        assert.ok(!/[\r\n]/.test(d.message), `${rule.id}: diagnosis of "${sample.line}" is not one line: ${JSON.stringify(d.message)}`);
+        checked++;
+      }
+    }
+  }
+  assert.ok(checked > 50, `only ${checked} diagnoses checked`);
+});

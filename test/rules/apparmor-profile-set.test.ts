@@ -68,6 +68,7 @@ new RuleTester().run(rule, {
     },
     {
       name: 'ctcr doctor for a dump on a host without AppArmor: a restore here would fail too',
+      suggestionOutput: { config: '# ctcr: lxc-checkpoint passes this to CRIU as --lsm-profile, which fails without AppArmor (apparmor-profile-set)\n# lxc.apparmor.profile = generated\n' },
       config: 'lxc.apparmor.profile = generated\n',
       host: noAppArmorHost(),
       container: container(),

@@ -46,6 +46,7 @@ new RuleTester().run(rule, {
     },
     {
       name: 'the declared mqueue mount, contents unknown: the static warning stays',
+      suggestionOutput: { config: '# ctcr: CRIU can dump mqueue mounts only when empty (unsupported-filesystem)\n# lxc.mount.entry = mqueue dev/mqueue mqueue defaults,optional,create=dir 0 0\n' },
       config: 'lxc.mount.entry = mqueue dev/mqueue mqueue defaults,optional,create=dir 0 0\n',
       host: host(),
       container: busybox(),
@@ -53,6 +54,7 @@ new RuleTester().run(rule, {
     },
     {
       name: 'declared in the config: reported once, by the static half, on its line',
+      suggestionOutput: { config: '# ctcr: CRIU cannot dump ext4 mounts (unsupported-filesystem)\n# lxc.mount.entry = /dev/vdb data ext4 defaults 0 0\n' },
       config: 'lxc.mount.entry = /dev/vdb data ext4 defaults 0 0\n',
       host: host(),
       container: withMounts({ fstype: 'ext4', mountPoint: '/data', source: '/dev/vdb' }),

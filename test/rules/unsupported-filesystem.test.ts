@@ -67,11 +67,13 @@ new RuleTester().run(rule, {
     },
     {
       name: 'plain fuse always fails, and --enable-fs cannot help',
+      suggestionOutput: { config: '# ctcr: CRIU cannot dump fuse mounts (unsupported-filesystem)\n# lxc.mount.entry = sshfs#me@host:/ mnt/remote fuse defaults 0 0\n' },
       config: 'lxc.mount.entry = sshfs#me@host:/ mnt/remote fuse defaults 0 0\n',
       errors: [{ messageId: 'cannotDump', message: /"failed to dump fs \/mnt\/remote \(fuse\): always fail"\. Do not mount it, or pass --skip-mnt \/mnt\/remote, or --external/ }],
     },
     {
       name: "fuse.lxcfs is not 'fuse': unsupported, --enable-fs offered",
+      suggestionOutput: { config: '# ctcr: CRIU cannot dump fuse.lxcfs mounts (unsupported-filesystem)\n# lxc.mount.entry = lxcfs proc/cpuinfo fuse.lxcfs defaults 0 0\n' },
       config: 'lxc.mount.entry = lxcfs proc/cpuinfo fuse.lxcfs defaults 0 0\n',
       errors: [{ messageId: 'cannotDump', message: /cannot dump fuse\.lxcfs mounts \(not in CRIU's table \(a FUSE subtype.*--enable-fs fuse\.lxcfs/ }],
     },
@@ -102,6 +104,7 @@ new RuleTester().run(rule, {
     },
     {
       name: 'fstab targets under lxc.rootfs.path are shown as the container sees them',
+      suggestionOutput: { fstab: '# ctcr: CRIU cannot dump configfs mounts (unsupported-filesystem)\n# none /var/lib/lxc/c1/rootfs/sys/kernel/config configfs defaults 0 0\n' },
       config: 'lxc.rootfs.path = dir:/var/lib/lxc/c1/rootfs\nlxc.mount.fstab = fstab\n',
       files: { fstab: 'none /var/lib/lxc/c1/rootfs/sys/kernel/config configfs defaults 0 0\n' },
       errors: [{ messageId: 'cannotDump', file: 'fstab', message: /FS mnt \/sys\/kernel\/config/ }],

@@ -45,26 +45,31 @@ new RuleTester().run(rule, {
       name: 'v1: four letters, the fourth is never read',
       config: `${V1}.deny = a\n${V1}.allow = c 5:1 rwmx\n`,
       errors: [{ messageId: 'allowConsole', line: 2 }],
+      suggestionOutput: { config: "lxc.cgroup.devices.deny = a\n" },
     },
     {
       name: 'tabs between the fields (isspace)',
       config: `${V2}.deny = a\n${V2}.allow = c\t5:1\trwm\n`,
       errors: [{ messageId: 'allowConsole', line: 2 }],
+      suggestionOutput: { config: "lxc.cgroup2.devices.deny = a\n" },
     },
     {
       name: 'v2: a deny with other letters is not identical, LXC keeps the allow',
       config: `${V2}.deny = a\n${V2}.allow = c 5:1 rwm\n${V2}.deny = c 5:1 rw\n`,
       errors: [{ messageId: 'allowConsole', line: 2 }],
+      suggestionOutput: { config: "lxc.cgroup2.devices.deny = a\nlxc.cgroup2.devices.deny = c 5:1 rw\n" },
     },
     {
       name: 'v1: a deny of mknod only leaves read and write',
       config: `${V1}.deny = a\n${V1}.allow = c 5:1 rwm\n${V1}.deny = c 5:1 m\n`,
       errors: [{ messageId: 'allowConsole', line: 2 }],
+      suggestionOutput: { config: "lxc.cgroup.devices.deny = a\nlxc.cgroup.devices.deny = c 5:1 m\n" },
     },
     {
       name: 'v1: mknod first, read/write added by a later line: that line opens it',
       config: `${V1}.deny = a\n${V1}.allow = c 5:1 m\n${V1}.allow = c 5:1 rw\n`,
       errors: [{ messageId: 'allowConsole', line: 3 }],
+      suggestionOutput: { config: "lxc.cgroup.devices.deny = a\nlxc.cgroup.devices.allow = c 5:1 m\n" },
     },
     {
       name: 'an allow of the path /dev/console (LXC stats it: c 5:1)',
@@ -81,6 +86,7 @@ new RuleTester().run(rule, {
       name: 'v1: "a # all" is allow-all to the kernel',
       config: `${V1}.allow = a # all\n`,
       errors: [{ messageId: 'allowAll', line: 1, message: /allows every device/ }],
+      suggestionOutput: { config: "lxc.cgroup.devices.allow = a # all\nlxc.cgroup.devices.deny = c 5:1 rwm\n" },
     },
     {
       name: 'the CRIU wiki line (cgroup v1)',

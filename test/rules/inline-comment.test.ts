@@ -32,11 +32,13 @@ new RuleTester().run(rule, {
       name: "v2 'allow = a # all': only the exact value a is the reset",
       config: 'lxc.cgroup2.devices.allow = a # all\n',
       errors: [{ messageId: 'inlineComment', line: 1, severity: 'error', message: /LXC rejects it as a device rule/ }],
+      suggestionOutput: { config: "# all\nlxc.cgroup2.devices.allow = a\n" },
     },
     {
       name: 'legacy lxc.tty with a comment: LXC 2.0 read the number, LXC 2.1 and later refuse it',
       config: 'lxc.tty = 4 # ttys\n',
       errors: [{ messageId: 'inlineComment', line: 1, severity: 'error', message: /LXC 2\.1 and later refuse it \(LXC 2\.0, which reads lxc\.tty, took the number it starts with\)/ }],
+      suggestionOutput: { config: "# ttys\nlxc.tty = 4\n" },
     },
     {
       name: 'a number with a comment: LXC refuses it',

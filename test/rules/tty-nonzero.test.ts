@@ -42,6 +42,7 @@ new RuleTester().run(rule, {
       name: 'lxc.tty.max in hex (strtoul base 0)',
       config: 'lxc.tty.max = 0x2\n',
       errors: [{ messageId: 'ttys', line: 1, message: /^lxc\.tty\.max = 0x2 \(2 ttys\)/ }],
+      suggestionOutput: { config: "lxc.tty.max = 0\n" },
     },
     {
       name: 'set in an included file',

@@ -133,12 +133,14 @@ new RuleTester().run(rule, {
       config: 'lxc.mount.fstab = fstab\n',
       files: { fstab: '/sys/kernel/config sys/kernel/config none bind,optional 0 0\n' },
       errors: [{ messageId: 'fstabBind', file: 'fstab', line: 1, message: /the root of the host's configfs filesystem.*"FS mnt \.\/sys\/kernel\/config dev \.\.\. unsupported" \(CRIU 4\.2 cannot dump configfs/ }],
+      suggestionOutput: { fstab: "# ctcr: lxc-checkpoint does not mark fstab bind mounts external (unsupported-filesystem)\n# /sys/kernel/config sys/kernel/config none bind,optional 0 0\n" },
     },
     {
       name: 'an fstab bind of a folder inside a well-known mount: a bind, not the filesystem',
       config: 'lxc.mount.fstab = fstab\n',
       files: { fstab: '/sys/fs/bpf/progs sys/fs/bpf/progs none bind 0 0\n' },
       errors: [{ messageId: 'fstabBind', file: 'fstab', line: 1, message: /doesn't have a proper root mount/ }],
+      suggestionOutput: { fstab: "# ctcr: lxc-checkpoint does not mark fstab bind mounts external (unsupported-filesystem)\n# /sys/fs/bpf/progs sys/fs/bpf/progs none bind 0 0\n" },
     },
     {
       name: "doctor: the host's mount table says /srv/efi is the root of an efivarfs",
@@ -146,6 +148,7 @@ new RuleTester().run(rule, {
       files: { fstab: '/srv/efi srv/efi none bind 0 0\n' },
       host: host({ mounts: { ok: true, value: [{ mountPoint: '/', root: '/', fstype: 'ext4', source: '/dev/vda1' }, { mountPoint: '/srv/efi', root: '/', fstype: 'efivarfs', source: 'efivarfs' }] } }),
       errors: [{ messageId: 'fstabBind', file: 'fstab', line: 1, message: /the root of the host's efivarfs filesystem \(host mount table\).*FS mnt \.\/srv\/efi/ }],
+      suggestionOutput: { fstab: "# ctcr: lxc-checkpoint does not mark fstab bind mounts external (unsupported-filesystem)\n# /srv/efi srv/efi none bind 0 0\n" },
     },
     {
       name: "doctor: the host has no configfs mounted, so /sys/kernel/config is a folder of sysfs: a plain bind",
@@ -153,6 +156,7 @@ new RuleTester().run(rule, {
       files: { fstab: '/sys/kernel/config sys/kernel/config none bind 0 0\n' },
       host: host({ mounts: { ok: true, value: [{ mountPoint: '/', root: '/', fstype: 'ext4', source: '/dev/vda1' }, { mountPoint: '/sys', root: '/', fstype: 'sysfs', source: 'sysfs' }] } }),
       errors: [{ messageId: 'fstabBind', file: 'fstab', line: 1, message: /doesn't have a proper root mount/ }],
+      suggestionOutput: { fstab: "# ctcr: lxc-checkpoint does not mark fstab bind mounts external (unsupported-filesystem)\n# /sys/kernel/config sys/kernel/config none bind 0 0\n" },
     },
     {
       name: 'lxc.mount.auto cgroup2 with CRIU 3.13: no line to comment out',

@@ -1,5 +1,6 @@
 /** `ctcr rules [ID]`: the rules, or one rule's docs. */
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Argv, CommandModule } from 'yargs';
 import { InputError } from '../errors.js';
 
@@ -29,10 +30,11 @@ export function rulesCommand(_setExit: (code: number) => void): CommandModule<ob
         const rule = rules.find((r) => r.id === args.id);
         if (!rule) throw new InputError(`no rule '${args.id}' (ctcr rules lists them)`);
         const { rulePagePath, rulePageUrl, ownRepositoryUrl } = await import('../rule-page.js');
-        const { VERSION } = await import('../version.js');
+        const { VERSION, PACKAGE_ROOT } = await import('../version.js');
         // Only the built-in rules have pages in this repository; a --rules-dir rule documents itself.
         const builtIn = args['rules-dir']?.length ? (await loadRules()).some((r) => r.id === rule.id) : true;
-        const page = builtIn ? rulePageUrl(rule.id, ownRepositoryUrl(), VERSION) ?? rulePagePath(rule.id) : undefined;
+        // Without a repository address, the page the package ships (docs/rules is in its files), by its absolute path.
+        const page = builtIn ? rulePageUrl(rule.id, ownRepositoryUrl(), VERSION) ?? fileURLToPath(new URL(rulePagePath(rule.id), PACKAGE_ROOT)) : undefined;
         const full = loaded.find((r) => r.id === rule.id)!;
         const meta = {
           ...(full.messages ? { messages: full.messages } : {}),

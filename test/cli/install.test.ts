@@ -10,7 +10,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile, mkdtemp, copyFile } from 'node:fs/promises';
+import { readFile, mkdtemp, copyFile, realpath } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -89,4 +89,9 @@ test('npm pack, installed into a prefix, gives a ctcr on PATH that runs the READ
   const inside = await execa('ctcr', ['lint', shipped, '-f', 'compact'], { env, reject: false });
   assert.equal(inside.exitCode, 1, inside.stderr);
   assert.match(inside.stdout, /config:\d+:\d+: error: .*\[tty-nonzero\]/);
+  // The rule pages ship with it: ctcr rules ID names one that is there.
+  const rule = await execa('ctcr', ['rules', 'tty-nonzero'], { env, reject: false });
+  const page = /^Examples and exceptions: (\S+)$/m.exec(rule.stdout)?.[1];
+  // npm install -g of a folder links it: the page is where the link leads.
+  assert.equal(page, await realpath(path.join(prefix, 'lib/node_modules/ctcr/docs/rules/tty-nonzero.md')));
 });

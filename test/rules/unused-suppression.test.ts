@@ -6,12 +6,14 @@ new RuleTester().run(rule, {
   valid: [
     { name: 'no suppression', config: 'lxc.uts.name = c1\n' },
     { name: 'a suppression comment is any comment to LXC, and here it is not one', config: '# ctcr: keep this config small\nlxc.uts.name = c1\n' },
+    // Only this rule runs here: tty-nonzero did not, so its suppression may be in use (issue 14.4).
+    { name: 'a suppression of a rule that did not run is not unused', config: '# ctcr-disable-next-line tty-nonzero -- staging\nlxc.uts.name = c1\n' },
   ],
   invalid: [
     {
-      name: 'next-line suppression with nothing to suppress; the fix removes the comment line',
-      config: '# ctcr-disable-next-line tty-nonzero\nlxc.uts.name = c1\n',
-      errors: [{ file: 'config', line: 1, severity: 'warning', message: /^'ctcr-disable-next-line tty-nonzero' suppresses nothing$/ }],
+      name: 'next-line suppression with nothing to suppress (every rule ran); the fix removes the comment line',
+      config: '# ctcr-disable-next-line\nlxc.uts.name = c1\n',
+      errors: [{ file: 'config', line: 1, severity: 'warning', message: /^'ctcr-disable-next-line' suppresses nothing$/ }],
       output: { config: 'lxc.uts.name = c1\n' },
     },
     {

@@ -222,7 +222,15 @@ export async function fixSubjects(subjects: readonly FixSubject[], opts: FixOpti
   outcome.manifest = await commitRun(
     files.map((f) => ({ file: f.file, before: f.before, after: f.after })),
     rootfsOps,
-    { runId: opts.runId ?? newRunId(), argv: opts.argv, env: opts.env, note: opts.note },
+    {
+      runId: opts.runId ?? newRunId(),
+      argv: opts.argv,
+      env: opts.env,
+      note: opts.note,
+      targets: outcomes
+        .filter((o) => o.plan.changedFiles.length > 0 || o.rootfsOps.length > 0)
+        .map((o) => ({ label: o.subject.label, ...(o.subject.container ? { container: path.join(o.subject.container.lxcpath, o.subject.container.name) } : {}) })),
+    },
   );
   return outcome;
 }

@@ -90,5 +90,6 @@ export function formatUndo(report: UndoReport, cwd: string): string[] {
   for (const s of report.skipped) {
     lines.push(`  NOT restored ${show(s.file, cwd)}: it changed after the run; its text from before the run is in ${show(s.backup, cwd)}`);
   }
+  for (const b of report.removedBackups) lines.push(`  removed the backup ${show(b, cwd)}`);
   return lines;
 }

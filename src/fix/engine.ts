@@ -71,7 +71,7 @@ export interface FixOutcome {
   files: FileOutcome[];
   /** Every rootfs operation to do (or, for a dry run, that would be done), once each. */
   rootfsOps: PlannedRootfsOp[];
-  /** The diff of every file to change, then the rootfs operations as `# rootfs` lines. */
+  /** For a dry run: the diff of every file to change, then the rootfs operations as `# rootfs` lines and the fixes not done as `# not fixed` ones. '' for a real run (nothing shows it; issue 15.7). */
   diff: string;
   /** The run written; absent for a dry run or when nothing changes. */
   manifest?: RunManifest;
@@ -213,8 +213,10 @@ export async function fixSubjects(subjects: readonly FixSubject[], opts: FixOpti
   const rootfsOps = outcomes
     .flatMap((o) => o.rootfsOps)
     .filter((r, i, all) => all.findIndex((x) => x.rootDir === r.rootDir && x.op.from === r.op.from && x.op.to === r.op.to) === i);
-  const diff =
-    files.map((f) => unifiedDiff(label(f.file, cwd), f.before, f.after)).join('') +
+  // Only a dry run shows the diff: a real run does not spend time and memory on one.
+  const diff = !opts.dryRun
+    ? ''
+    : files.map((f) => unifiedDiff(label(f.file, cwd), f.before, f.after)).join('') +
     rootfsOps.map((r) => `# rootfs ${label(r.rootDir, cwd)}: ${describeOp(r.op)}\n`).join('') +
     outcomes.flatMap((o) => o.editsRefused.map((r) => `# not fixed ${label(r.location.file, cwd)}:${r.location.line} ${r.ruleId} (${r.description}): ${r.reason}\n`)).join('');
   const outcome: FixOutcome = { subjects: outcomes, results: outcomes.map((o) => o.result), files, rootfsOps, diff, dryRun: opts.dryRun };

@@ -368,3 +368,22 @@ test('--undo is scoped to what it names: FILE the newest run that touched it, NA
   assert.match(record.files[0].backup, /config\.ctcr-bak\./, 'and lists its backups');
   for (const c of ['c1', 'c2']) assert.deepEqual((await readdir(path.join(lxc, c))).filter((n) => n.includes('.ctcr-bak.')), [], `no backup left in ${c}`);
 });
+
+test('a bare --undo on a terminal (CI unset) keeps its documented meaning: the newest run recorded', async (t) => {
+  const { file, state } = await cliCase(t);
+  const env = { CTCR_STATE_DIR: state };
+  const fixed = await ctcrRaw(['fix', file, '--suggestions'], { env });
+  const runId = /run (\S+): changed/.exec(fixed.stderr)?.[1];
+  assert.ok(runId, fixed.stderr);
+  // script(1) gives the command a pseudo-terminal as stdin, as a person's shell would.
+  const shellWord = (w: string) => `'${w.replace(/'/g, `'\\''`)}'`;
+  const r = await execa('script', ['-qec', [process.execPath, CLI, 'fix', '--undo'].map(shellWord).join(' '), '/dev/null'], {
+    env: { ...process.env, CI: undefined, CTCR_STATE_DIR: state, NO_COLOR: '1' },
+    extendEnv: false,
+    reject: false,
+    timeout: 60_000,
+  });
+  assert.equal(r.exitCode, 0, String(r.stdout) + String(r.stderr));
+  assert.match(String(r.stdout), new RegExp(`ctcr fix --undo: run ${runId}`));
+  assert.equal(await readFile(file, 'utf8'), TTY);
+});

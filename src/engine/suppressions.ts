@@ -97,7 +97,11 @@ export const UNUSED_SUPPRESSION = {
   severity: 'warning' as const,
   summary: 'A ctcr-disable comment that suppresses nothing.',
   docs: {
-    why: 'A suppression that no longer matches a finding hides nothing today and will silently hide a real problem tomorrow.',
+    why:
+      'A suppression that no longer matches a finding hides nothing today and will silently hide a real problem tomorrow. It is reported ' +
+      'only when every rule it covers ran on what it covers and found nothing there: a live rule in a static lint, a rootfs rule with no ' +
+      'rootfs, or a rule turned off did not run, so its suppression may well be in use (one without rule ids covers every rule, and is ' +
+      'judged only when all of them ran). An id that is not a rule is always reported.',
     fix: 'Remove the comment (ctcr fix does), or correct the rule id it names.',
   },
 };

@@ -266,8 +266,8 @@ export async function planFixes(lint: LintFunction, selection: FixSelection, lab
     if (outside.length) {
       const reason =
         `it would edit ${outside.join(', ')}, which is not this target's (ctcr fix edits only ${scope!.describe}: ` +
-        `a shared include would change for every container that includes it), and the rule offers no override in the target's own config; ` +
-        `change it there by hand (a later line overrides an included one)`;
+        `a shared include would change for every container that includes it), and the rule offers no fix in the target's own config: ` +
+        `change the shared file yourself if every container that includes it should change, or include a copy kept in the target's folder`;
       return [{ ...refusal, rootfsOps: [], files: outside, reason }];
     }
     const reason = rootfsUnavailable(c, final);

@@ -45,7 +45,7 @@ test('fix --suggestions: the include a first pass un-misspells is read, never wr
   const r = await ctcrRaw(['fix', path.dirname(config), '--suggestions'], { env, cwd: root });
   assert.equal(await readFile(shared, 'utf8'), SHARED, 'the shared file is byte-identical');
   assert.equal(await readFile(config, 'utf8'), containerConfig(shared).replace('lxc.inlcude', 'lxc.include') + 'lxc.apparmor.profile =\n', 'include renamed, apparmor override appended');
-  assert.match(r.stderr, /not done: share\/common\.conf:3 dev-console-allowed .*no override/);
+  assert.match(r.stderr, /not done: share\/common\.conf:3 dev-console-allowed .*the rule offers no fix in the target.s own config/);
   assert.match(r.stderr, /not done: share\/common\.conf:5 legacy-key /);
   assert.doesNotMatch(r.stderr, /backup: .*common\.conf/);
   assert.match(r.stdout, /dev-console-allowed/, 'the finding the fix could not address is still reported');

@@ -97,3 +97,18 @@ test("LXC's own common.conf, included by a container: a dry run plans no edit of
   if (/c 5:1/.test(await readFile(common, 'utf8'))) assert.match(r.stdout, /^# not fixed \/usr\/share\/lxc\/config\/common\.conf:\d+ dev-console-allowed/m);
   assert.equal(await hash(), before);
 });
+
+test('fix NAME (judged live, as the doctor does): the same scope, the container directory', async (t) => {
+  const root = await tempDir(t, 'ctcr-scope-');
+  const env = { CTCR_STATE_DIR: path.join(root, 'state') };
+  const shared = path.join(root, 'share', 'common.conf');
+  await mkdir(path.dirname(shared), { recursive: true });
+  await writeFile(shared, SHARED);
+  const lxc = path.join(root, 'lxc');
+  await mkdir(path.join(lxc, 'web1'), { recursive: true });
+  await writeFile(path.join(lxc, 'web1', 'config'), containerConfig(shared));
+  const r = await ctcrRaw(['fix', 'web1', '-P', lxc, '--suggestions'], { env });
+  assert.equal(await readFile(shared, 'utf8'), SHARED, r.stderr);
+  assert.match(await readFile(path.join(lxc, 'web1', 'config'), 'utf8'), /^lxc\.include = /);
+  assert.match(r.stderr, /not done: .*common\.conf:3 dev-console-allowed/);
+});

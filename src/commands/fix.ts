@@ -143,10 +143,55 @@ export async function reportAfterFix(results: TargetResult[], dryRun: boolean, c
   );
 }
 
+/** In a CI job (CI set, or standard input not a terminal) a bare `--undo` is an error, as a bare `ctcr lint` is: "the last run of this machine" is nobody's intent there. */
+function inCi(env: NodeJS.ProcessEnv): boolean {
+  return (env.CI !== undefined && env.CI !== '' && env.CI !== 'false') || !process.stdin.isTTY;
+}
+
+/**
+ * What `--undo` names: `--undo RUNID`; `ctcr fix FILE --undo` (also `--undo
+ * FILE`), the newest run that touched FILE (or, for a folder, anything under
+ * it); `ctcr fix NAME --undo`, the newest run on that container; with no
+ * target, on a terminal only, the newest run recorded.
+ */
+async function undoSelector(args: FixArgs): Promise<import('../fix/write.js').UndoSelector> {
+  const { isRunId } = await import('../fix/write.js');
+  const value = args.undo ?? '';
+  const named = [...args.targets, ...(value && !isRunId(value) ? [value] : [])];
+  const names = args.name ?? [];
+  if (value && isRunId(value)) {
+    if (named.length || names.length) throw new InputError(`--undo ${value} names a run; drop the targets (${[...named, ...names].join(' ')}) or the run id`);
+    return { kind: 'run', runId: value };
+  }
+  if (named.length + names.length > 1) throw new InputError(`--undo undoes one run: name one file, container or run id (got ${[...named, ...names].join(' ')})`);
+  const { resolveLxcpath } = await import('../gather/lxcpath.js');
+  const lxcpath = args.lxcpath ? path.resolve(args.lxcpath) : undefined;
+  const container = async (name: string) => {
+    const dir = path.join(lxcpath ?? (await resolveLxcpath(process.env)), name);
+    return { kind: 'container' as const, name, dir };
+  };
+  if (names.length) return container(names[0]);
+  if (named.length) {
+    const t = named[0];
+    // As for fixing: a bare word is a container of the lxcpath when there is one of that name, else a path.
+    if (isContainerName(t)) {
+      const c = await container(t);
+      if (existsSync(path.join(c.dir, 'config')) || !existsSync(t)) return c;
+    }
+    return { kind: 'path', path: path.resolve(t) };
+  }
+  if (inCi(process.env)) {
+    throw new InputError(
+      '--undo needs what to undo: ctcr fix FILE --undo, ctcr fix NAME --undo or ctcr fix --undo RUNID (ctcr fix --runs lists them); in CI (CI set, or stdin not a terminal) ctcr does not undo the last run of the machine',
+    );
+  }
+  return { kind: 'last' };
+}
+
 async function undo(args: FixArgs): Promise<number> {
   const { undoRun } = await import('../fix/write.js');
   const { formatUndo } = await import('../fix/summary.js');
-  const report = await undoRun(args.undo || undefined);
+  const report = await undoRun(await undoSelector(args));
   for (const line of formatUndo(report, process.cwd())) process.stderr.write(line + '\n');
   return report.skipped.length ? EXIT.input : EXIT.ok;
 }
@@ -188,13 +233,24 @@ export function fixCommand(setExit: (code: number) => void): CommandModule<objec
             .option('image', { type: 'string', describe: 'A rootfs image (read only: rootfs operations are listed, not done)', group: 'Inputs:' })
             .conflicts('rootfs', 'image')
             .option('timeout', { type: 'number', describe: 'Limit for each live probe of a container given by name, in ms (default 5000)', group: 'Inputs:' })
-            .option('undo', { type: 'string', describe: 'Put back what a run changed (default: the last run), from its backups', group: 'Fixing:' })
-            .option('runs', { type: 'boolean', describe: 'List the recorded runs', group: 'Fixing:' })
+            .option('undo', {
+              type: 'string',
+              describe:
+                'Put back what a run changed, from its backups, and remove them: --undo RUNID that run; FILE --undo the newest run that touched FILE; ' +
+                'NAME --undo the newest run on that container; a bare --undo, on a terminal only, the newest run recorded (in CI an error)',
+              group: 'Fixing:',
+            })
+            .option('runs', { type: 'boolean', describe: 'List the recorded runs (the journal: $CTCR_STATE_DIR/runs, else /var/lib/ctcr/runs for root, else ${XDG_STATE_HOME:-~/.local/state}/ctcr/runs)', group: 'Fixing:' })
             .example('$0 fix web1', 'fix the container web1 in /var/lib/lxc (behaviour-keeping fixes only)')
             .example('$0 fix web1 --dry-run | less', 'see the diff first')
             .example('$0 fix web1 --suggestions', "also apply the suggestions (they change the container's behaviour)")
             .example('$0 fix web1 --rule tty-nonzero', "also apply one rule's suggestions")
-            .example('$0 fix --undo', 'put back what the last run changed'),
+            .example('$0 fix web1 --undo', 'put back what the newest run on web1 changed')
+            .example('$0 fix --undo 20260827T101112345Z-3f2a', 'put back one run (ctcr fix --runs lists them)')
+            .epilog(
+              'Every run is recorded (what it changed, where the backups are) in $CTCR_STATE_DIR/runs, else /var/lib/ctcr/runs for root, ' +
+                'else ${XDG_STATE_HOME:-~/.local/state}/ctcr/runs; set CTCR_STATE_DIR to keep the journal elsewhere.',
+            ),
         ),
       ) as Argv<FixArgs>,
     handler: async (args) => {

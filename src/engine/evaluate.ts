@@ -4,7 +4,7 @@
  * order made stable).
  */
 import type { Finding, Rule, Severity, Snapshot } from '../types.js';
-import { applySuppressions, suppressionsOf, unusedSuppressionFindings, UNUSED_SUPPRESSION } from './suppressions.js';
+import { applySuppressions, suppressionFilesOf, suppressionsOf, unusedSuppressionFindings, UNUSED_SUPPRESSION } from './suppressions.js';
 import { compareText } from '../util/compare.js';
 
 export class RuleCrashError extends Error {
@@ -41,6 +41,7 @@ function crashFinding(rule: Rule, snapshot: Snapshot, err: unknown): Finding {
 export function evaluate(rules: readonly Rule[], snapshot: Snapshot, levels: RuleLevels = {}, knownIds?: ReadonlySet<string>): Finding[] {
   const raw: Finding[] = [];
   const crashes: Finding[] = [];
+  const ran = new Set<string>();
   for (const rule of applicableRules(rules, snapshot, levels)) {
     let reports;
     try {
@@ -49,16 +50,20 @@ export function evaluate(rules: readonly Rule[], snapshot: Snapshot, levels: Rul
       crashes.push(crashFinding(rule, snapshot, err));
       continue;
     }
+    // A rootfs rule with no rootfs to look at has run on nothing.
+    if (!(rule.rootfsPaths?.length && !snapshot.rootfs)) ran.add(rule.id);
     const level = levels[rule.id];
     for (const report of reports) {
       raw.push({ ...report, ruleId: rule.id, severity: level && level !== 'off' ? level : report.severity ?? rule.severity });
     }
   }
   const suppressions = suppressionsOf(snapshot);
-  const kept = applySuppressions(raw, suppressions);
+  const kept = applySuppressions(raw, suppressions, suppressionFilesOf(snapshot));
+  // Rules that could have run here and did not: their suppressions cannot be judged unused.
+  const skipped = new Set(rules.filter((r) => r.check !== undefined && r.scope !== 'log' && !ran.has(r.id)).map((r) => r.id));
   // The engine's own rule: its findings exist only once the others have run; its level comes from the settings as any rule's.
   const unusedLevel = levels[UNUSED_SUPPRESSION.id];
-  const unused = unusedLevel === 'off' ? [] : unusedSuppressionFindings(suppressions, knownIds).map((f) => (unusedLevel ? { ...f, severity: unusedLevel } : f));
+  const unused = unusedLevel === 'off' ? [] : unusedSuppressionFindings(suppressions, knownIds, { ran, skipped }).map((f) => (unusedLevel ? { ...f, severity: unusedLevel } : f));
   return sortFindings([...crashes, ...kept, ...unused]);
 }
 

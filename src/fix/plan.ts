@@ -29,6 +29,18 @@ export interface LintPass {
 
 export type LintFunction = (overlay: FixOverlay) => Promise<LintPass>;
 
+/**
+ * The files a fix may edit: those that belong to the container (issue 12):
+ * its config and what lies under its own directory (fstab, includes kept
+ * there). Any other file (LXC's shared common.conf, an include elsewhere) is
+ * read by the lint but read-only to the fixer, in every pass.
+ */
+export interface FixScope {
+  owns(file: string): boolean;
+  /** What belongs, in words, for the reason a fix is refused ("files under /var/lib/lxc/web1"). */
+  describe: string;
+}
+
 /** Fixes (behaviour kept) are always applied; suggestions only for all (`--suggestions`) or named rules (`--rule ID`). */
 export interface FixSelection {
   suggestions: boolean;
@@ -49,12 +61,16 @@ export interface AppliedFix {
   pass: number;
 }
 
-/** A chosen fix that cannot be applied here: its rootfs operations have no rootfs directory to act on. */
+/** A chosen fix that cannot be applied here: its rootfs operations have no rootfs directory to act on, or it edits a file that is not the container's. */
 export interface RefusedFix {
   ruleId: string;
   kind: FixKind;
   description: string;
+  /** Where its finding is. */
+  location: Location;
   rootfsOps: RootfsOperation[];
+  /** The files it would have edited that do not belong to the container (empty for a rootfs refusal). */
+  files: string[];
   reason: string;
 }
 
@@ -72,7 +88,7 @@ export interface FixPlan {
   passes: number;
   /** Why the loop stopped early (a cycle, the pass cap). */
   warnings: string[];
-  /** Chosen fixes left unapplied because their rootfs operations cannot be done (an image, no rootfs); their findings remain. */
+  /** Chosen fixes left unapplied because their rootfs operations cannot be done (an image, no rootfs) or they edit files outside the scope; their findings remain. */
   refused: RefusedFix[];
 }
 
@@ -82,15 +98,28 @@ interface Candidate {
   kind: FixKind;
 }
 
-/** The fixes to try in one pass, in finding order: each finding's fix, and its first suggestion when chosen (suggestions are alternatives, as in ESLint). */
-export function chooseFixes(findings: readonly Finding[], selection: FixSelection): Candidate[] {
+/**
+ * The fixes to try in one pass, in finding order: each finding's fix, and
+ * its first suggestion when chosen (suggestions are alternatives, as in
+ * ESLint). Within `scope`, the first suggestion that edits only files in it
+ * (a rule may offer an override in the container's own config after a fix
+ * of the shared file); when none does, the first, to be refused.
+ */
+export function chooseFixes(findings: readonly Finding[], selection: FixSelection, scope?: FixScope): Candidate[] {
   const chosen: Candidate[] = [];
   for (const finding of findings) {
     if (finding.fix) chosen.push({ finding, fix: finding.fix, kind: 'fix' });
-    const first = finding.suggestions?.[0];
-    if (first && (selection.suggestions || selection.rules.includes(finding.ruleId))) chosen.push({ finding, fix: first, kind: 'suggestion' });
+    const suggestions = finding.suggestions ?? [];
+    const pick = suggestions.find((s) => outsideScope(s, scope).length === 0) ?? suggestions[0];
+    if (pick && (selection.suggestions || selection.rules.includes(finding.ruleId))) chosen.push({ finding, fix: pick, kind: 'suggestion' });
   }
   return chosen;
+}
+
+/** The files `fix` edits that `scope` does not own. */
+function outsideScope(fix: Fix, scope: FixScope | undefined): string[] {
+  if (!scope) return [];
+  return [...new Set(fix.edits.map((e) => e.file))].filter((f) => !scope.owns(f));
 }
 
 /** True when `selection` would apply this suggestion of `finding` (for listing those it would not). */
@@ -170,8 +199,8 @@ function stateKey(texts: ReadonlyMap<string, string>, ops: readonly RootfsOperat
   return JSON.stringify([[...texts].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)), ops]);
 }
 
-/** Runs the fix loop for one target; `label` names it in rule-bug messages. */
-export async function planFixes(lint: LintFunction, selection: FixSelection, label = ''): Promise<FixPlan> {
+/** Runs the fix loop for one target; `label` names it in rule-bug messages; `scope` is what its fixes may edit (default: anything read). */
+export async function planFixes(lint: LintFunction, selection: FixSelection, label = '', scope?: FixScope): Promise<FixPlan> {
   const original = new Map<string, string>();
   let texts = new Map<string, string>();
   let ops: RootfsOperation[] = [];
@@ -186,7 +215,7 @@ export async function planFixes(lint: LintFunction, selection: FixSelection, lab
       if (!texts.has(file)) texts.set(file, text);
     }
     history.push(stateKey(texts, ops));
-    const candidates = chooseFixes(pass.findings, selection).filter((c) => !rootfsUnavailable(c, pass));
+    const candidates = chooseFixes(pass.findings, selection, scope).filter((c) => !rootfsUnavailable(c, pass) && outsideScope(c.fix, scope).length === 0);
     if (candidates.length === 0) break;
     for (const c of candidates) validate(c, texts, label);
     const result = applyPass(texts, ops, candidates);
@@ -225,15 +254,24 @@ export async function planFixes(lint: LintFunction, selection: FixSelection, lab
       break;
     }
     if (passes >= MAX_FIX_PASSES) {
-      if (chooseFixes(pass.findings, selection).length > 0) warnings.push(`stopped after ${MAX_FIX_PASSES} passes with fixes still to apply`);
+      if (chooseFixes(pass.findings, selection, scope).some((c) => outsideScope(c.fix, scope).length === 0)) warnings.push(`stopped after ${MAX_FIX_PASSES} passes with fixes still to apply`);
       break;
     }
   }
   for (const [file, text] of pass.texts) if (!original.has(file)) original.set(file, text);
   const final = pass;
-  const refused = chooseFixes(final.findings, selection).flatMap((c) => {
+  const refused = chooseFixes(final.findings, selection, scope).flatMap((c): RefusedFix[] => {
+    const refusal = { ruleId: c.finding.ruleId, kind: c.kind, description: c.fix.description, location: c.finding.location };
+    const outside = outsideScope(c.fix, scope);
+    if (outside.length) {
+      const reason =
+        `it would edit ${outside.join(', ')}, which is not this target's (ctcr fix edits only ${scope!.describe}: ` +
+        `a shared include would change for every container that includes it), and the rule offers no fix in the target's own config: ` +
+        `change the shared file yourself if every container that includes it should change, or include a copy kept in the target's folder`;
+      return [{ ...refusal, rootfsOps: [], files: outside, reason }];
+    }
     const reason = rootfsUnavailable(c, final);
-    return reason ? [{ ruleId: c.finding.ruleId, kind: c.kind, description: c.fix.description, rootfsOps: c.fix.rootfsOps ?? [], reason }] : [];
+    return reason ? [{ ...refusal, rootfsOps: c.fix.rootfsOps ?? [], files: [], reason }] : [];
   });
   const changedFiles = [...original.keys()].filter((f) => texts.has(f) && texts.get(f) !== original.get(f));
   return { original, texts, changedFiles, rootfsOps: ops, applied, final, passes, warnings, refused };

@@ -58,6 +58,7 @@ export function formatFixSummary(outcome: FixOutcome, selection: FixSelection, c
   }
   for (const s of outcome.subjects) {
     for (const r of s.rootfsRefused) lines.push(`ctcr fix: not done: ${s.subject.label}: ${describeOp(r.op)}: ${r.reason}`);
+    for (const r of s.editsRefused) lines.push(`ctcr fix: not done: ${show(r.location.file, cwd)}:${r.location.line} ${r.ruleId} (${r.description}): ${r.reason}`);
   }
   const pending = outcome.subjects.flatMap((s) => pendingSuggestions(s.result.findings, selection));
   if (pending.length) {
@@ -89,5 +90,6 @@ export function formatUndo(report: UndoReport, cwd: string): string[] {
   for (const s of report.skipped) {
     lines.push(`  NOT restored ${show(s.file, cwd)}: it changed after the run; its text from before the run is in ${show(s.backup, cwd)}`);
   }
+  for (const b of report.removedBackups) lines.push(`  removed the backup ${show(b, cwd)}`);
   return lines;
 }

@@ -58,8 +58,17 @@ export interface RunManifest {
   status: 'started' | 'complete' | 'rolled-back' | 'failed' | 'interrupted' | 'undone';
   /** What went wrong, for a failed or rolled-back run. */
   error?: string;
+  /** Every file changed, each with its backup (`<file>.ctcr-bak.<runid>`, removed when the run is undone). */
   files: ManifestFile[];
   rootfsOps: PlannedRootfsOp[];
+  /** What the run fixed: the targets named, with the container folder of those that are containers (for `ctcr fix NAME --undo`). */
+  targets?: RunTarget[];
+}
+
+export interface RunTarget {
+  label: string;
+  /** `<lxcpath>/<name>` of a container. */
+  container?: string;
 }
 
 /** A run that failed: one line naming the file and saying what stays changed (nothing, after a rollback); the manifest has the details. */
@@ -74,10 +83,12 @@ export class FixWriteError extends InputError {
 // Where runs are recorded.
 
 /**
- * CTCR_STATE_DIR, else /var/lib/ctcr for root (configs under /var/lib/lxc are
- * root's; FHS puts a program's persistent state in /var/lib), else
- * $XDG_STATE_HOME/ctcr or ~/.local/state/ctcr. One place, not beside each
- * file, so that `--undo` with no run id finds the last run wherever it wrote.
+ * The journal of runs: CTCR_STATE_DIR, else /var/lib/ctcr for root (configs
+ * under /var/lib/lxc are root's; FHS puts a program's persistent state in
+ * /var/lib), else $XDG_STATE_HOME/ctcr or ~/.local/state/ctcr; the records
+ * are in its runs/ folder. One place, not beside each file, so that
+ * `--undo FILE` finds the run that touched FILE wherever it wrote.
+ * (README "Undo" and `ctcr fix --help` say the same.)
  */
 export function stateDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env.CTCR_STATE_DIR) return path.resolve(env.CTCR_STATE_DIR);
@@ -93,6 +104,8 @@ export function newRunId(now = new Date()): string {
 }
 
 const RUN_ID = /^\d{8}T\d{9}Z-[0-9a-f]{4}$/;
+
+export const isRunId = (text: string) => RUN_ID.test(text);
 
 export const backupPath = (file: string, runId: string) => `${file}.ctcr-bak.${runId}`;
 
@@ -306,6 +319,8 @@ async function prepare(change: FileChange, runId: string): Promise<Prepared> {
 
 export interface CommitOptions {
   runId: string;
+  /** What the run fixed, recorded for `--undo NAME`. */
+  targets?: RunTarget[];
   argv?: string[];
   env?: NodeJS.ProcessEnv;
   /** Told what the run does besides writing: stale temp files removed, hard links that keep the old text. */
@@ -324,6 +339,7 @@ export async function commitRun(changes: readonly FileChange[], rootfsOps: reado
     status: 'started',
     files: [],
     rootfsOps: [...rootfsOps],
+    ...(opts.targets ? { targets: opts.targets } : {}),
   };
   const prepared: Prepared[] = [];
   for (const change of changes) {
@@ -426,23 +442,76 @@ export interface UndoReport {
   skipped: { file: string; backup: string }[];
   reversedOps: PlannedRootfsOp[];
   skippedOps: PlannedRootfsOp[];
+  /** Backups deleted because their file holds its old text again (those of skipped files stay). */
+  removedBackups: string[];
 }
+
+/**
+ * Which run to undo: one by id; the newest that touched a file (or anything
+ * under a folder); the newest on a container (its files, its rootfs
+ * operations, or a run that named it); or, only where a person asks on a
+ * terminal, the newest recorded at all.
+ */
+export type UndoSelector =
+  | { kind: 'run'; runId: string }
+  | { kind: 'path'; path: string }
+  | { kind: 'container'; name: string; dir: string }
+  | { kind: 'last' };
+
+const undoable = (r: RunManifest) => r.status === 'complete' || r.status === 'failed' || r.status === 'interrupted' || (r.status === 'started' && !isProcessAlive(r.pid));
 
 /** The run `--undo` means with no id: the newest one that changed something and is not undone yet. */
 export async function lastUndoableRun(env: NodeJS.ProcessEnv = process.env): Promise<RunManifest | undefined> {
   const runs = await listRuns(env);
-  return runs.reverse().find((r) => r.status === 'complete' || r.status === 'failed' || r.status === 'interrupted' || (r.status === 'started' && !isProcessAlive(r.pid)));
+  return runs.reverse().find(undoable);
 }
 
-/** Puts back the files and rootfs names a run changed, each only if it still holds what the run wrote. */
-export async function undoRun(runId: string | undefined, opts: { env?: NodeJS.ProcessEnv } = {}): Promise<UndoReport> {
+const realOr = async (p: string) => realpath(p).catch(() => p);
+const within = (p: string, dir: string) => p === dir || p.startsWith(dir.endsWith('/') ? dir : dir + '/');
+
+/** Whether run `r` touched `place` (a file, or a folder: anything under it), compared as named and as resolved. */
+async function touched(r: RunManifest, place: string, container?: string): Promise<boolean> {
+  const names = [...new Set([path.resolve(place), await realOr(path.resolve(place))])];
+  const hits = (p: string) => names.some((n) => within(path.resolve(p), n));
+  return (
+    r.files.some((f) => hits(f.file) || hits(f.path)) ||
+    r.rootfsOps.some((o) => hits(o.rootDir)) ||
+    (container !== undefined && (r.targets ?? []).some((t) => t.container !== undefined && path.resolve(t.container) === path.resolve(container)))
+  );
+}
+
+/** The run a selector names (newest first among those that can still be undone). */
+export async function findRunToUndo(selector: UndoSelector, env: NodeJS.ProcessEnv = process.env): Promise<RunManifest> {
+  if (selector.kind === 'run') return readManifest(selector.runId, env);
+  if (selector.kind === 'last') {
+    const last = await lastUndoableRun(env);
+    if (!last) throw new InputError(`no run to undo in ${runsDir(env)}`);
+    return last;
+  }
+  const place = selector.kind === 'path' ? selector.path : selector.dir;
+  const what = selector.kind === 'path' ? place : `container ${selector.name} (${selector.dir})`;
+  const runs = (await listRuns(env)).reverse();
+  for (const r of runs) {
+    if (undoable(r) && (await touched(r, place, selector.kind === 'container' ? selector.dir : undefined))) return r;
+  }
+  const done = [];
+  for (const r of runs) if (await touched(r, place, selector.kind === 'container' ? selector.dir : undefined)) done.push(r);
+  throw new InputError(
+    done.length
+      ? `no run left to undo that touched ${what}: ${done.map((r) => `${r.runId} (${r.status})`).join(', ')} in ${runsDir(env)}`
+      : `no run to undo that touched ${what} in ${runsDir(env)} (ctcr fix --runs lists the runs recorded there)`,
+  );
+}
+
+/** Puts back the files and rootfs names a run changed, each only if it still holds what the run wrote; then removes the backups no longer needed. */
+export async function undoRun(which: string | UndoSelector | undefined, opts: { env?: NodeJS.ProcessEnv } = {}): Promise<UndoReport> {
   const env = opts.env ?? process.env;
-  const manifest = runId ? await readManifest(runId, env) : await lastUndoableRun(env);
-  if (!manifest) throw new InputError(`no run to undo in ${runsDir(env)}`);
+  const selector: UndoSelector = typeof which === 'string' ? { kind: 'run', runId: which } : which ?? { kind: 'last' };
+  const manifest = await findRunToUndo(selector, env);
   if (manifest.status === 'undone') throw new InputError(`run ${manifest.runId} was already undone`);
   if (manifest.status === 'rolled-back') throw new InputError(`run ${manifest.runId} changed nothing (it failed and was rolled back: ${manifest.error ?? ''})`);
   if (manifest.status === 'started' && isProcessAlive(manifest.pid)) throw new InputError(`run ${manifest.runId} is still running (pid ${manifest.pid})`);
-  const report: UndoReport = { manifest, restored: [], unchanged: [], skipped: [], reversedOps: [], skippedOps: [] };
+  const report: UndoReport = { manifest, restored: [], unchanged: [], skipped: [], reversedOps: [], skippedOps: [], removedBackups: [] };
   for (const planned of [...manifest.rootfsOps].reverse()) {
     const done = await opIsDone(planned.rootDir, planned.op).catch(() => false);
     if (!done) {
@@ -454,6 +523,7 @@ export async function undoRun(runId: string | undefined, opts: { env?: NodeJS.Pr
     });
     report.reversedOps.push(planned);
   }
+  const backToOld: ManifestFile[] = [];
   for (const f of [...manifest.files].reverse()) {
     await removeStaleTemps(f.path);
     const backup = await readFile(f.backup).catch(() => undefined);
@@ -466,15 +536,20 @@ export async function undoRun(runId: string | undefined, opts: { env?: NodeJS.Pr
       throw new InputError(`cannot read: ${describeWriteError(err)}`, { file: f.path });
     });
     const now = sha256(current);
-    if (now === f.before) report.unchanged.push(f.file);
-    else if (now === f.after) {
+    if (now === f.before) {
+      report.unchanged.push(f.file);
+      backToOld.push(f);
+    } else if (now === f.after) {
       const info = await lstat(f.path);
       await atomicReplace(f.path, backup, { mode: info.mode, uid: info.uid, gid: info.gid }).catch((err) => {
         throw new InputError(`cannot restore from ${f.backup}: ${describeWriteError(err)}`, { file: f.path });
       });
       report.restored.push(f.file);
+      backToOld.push(f);
     } else report.skipped.push({ file: f.file, backup: f.backup });
   }
+  // A file back to its old text needs no backup (it is that text); a skipped file's backup is where its old text is, and stays.
+  for (const f of backToOld) await unlink(f.backup).then(() => report.removedBackups.push(f.backup), () => undefined);
   // A file changed since the run keeps the run undoable: once it is sorted out, --undo again does the rest.
   if (report.skipped.length === 0) {
     manifest.status = 'undone';

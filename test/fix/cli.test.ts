@@ -83,15 +83,15 @@ test('with --image, rootfs operations are listed as not done (an image is not mo
   assert.ok((await readdir(path.join(dir, 'img', 'sbin'))).includes('udevd'));
 });
 
-test('a file included by two containers is fixed once, with one backup', async (t) => {
+test('a file included by two configs of its folder is fixed once, with one backup', async (t) => {
   const dir = await tempDir(t);
   const env = { CTCR_STATE_DIR: await tempDir(t, 'ctcr-state-') };
   await writeFile(path.join(dir, 'common.conf'), 'lxc.tty.max = 4\n');
+  // Each config's folder is its own (issue 12): the include beside them belongs to both. (Under two container folders it would be neither's: scope.test.ts.)
   for (const c of ['c1', 'c2']) {
-    await mkdir(path.join(dir, c));
-    await writeFile(path.join(dir, c, 'config'), `lxc.uts.name = ${c}\nlxc.include = ${path.join(dir, 'common.conf')}\n`);
+    await writeFile(path.join(dir, `${c}.conf`), `lxc.uts.name = ${c}\nlxc.include = ${path.join(dir, 'common.conf')}\nlxc.console.path = none\n`);
   }
-  const r = await ctcrRaw(['fix', 'c1/config', 'c2/config', '--suggestions', '-f', 'json'], { env, cwd: dir });
+  const r = await ctcrRaw(['fix', 'c1.conf', 'c2.conf', '--suggestions', '-f', 'json'], { env, cwd: dir });
   assert.equal(r.exitCode, 0, r.stderr);
   assert.equal(await readFile(path.join(dir, 'common.conf'), 'utf8'), 'lxc.tty.max = 0\n');
   assert.equal((await readdir(dir)).filter((n) => n.startsWith('common.conf.ctcr-bak.')).length, 1);

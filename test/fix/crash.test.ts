@@ -97,7 +97,7 @@ async function killAt(k: number): Promise<void> {
 
       if (k % 2 === 1) {
         // Undo the interrupted run: everything as before.
-        const undo = await ctcrRaw(['fix', '--undo'], { cwd: dir, env });
+        const undo = await ctcrRaw(['fix', '.', '--undo'], { cwd: dir, env });
         if (recorded.length === 0) {
           assert.equal(changed, false, `kill at ${k}: no record, so nothing may have changed`);
           assert.match(undo.stderr, /no run to undo/);

@@ -121,3 +121,37 @@ test('patch(1) applies every diff exactly (300 random pairs, CRLF and missing fi
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('shortest on longer texts too (60 pairs of up to 400 lines, many repeated lines)', () => {
+  const next = rng(1234);
+  for (let i = 0; i < 60; i++) {
+    const lines = Array.from({ length: 50 + Math.floor(next() * 350) }, () => `l${Math.floor(next() * 12)}\n`);
+    const a = lines;
+    const b = splitLines(mutate(lines.join(''), next));
+    const ops = diffLines(a, b);
+    assert.equal(ops.filter((o) => o.kind !== ' ').length, a.length + b.length - 2 * lcsLength(a, b), `case ${i}`);
+    assert.deepEqual(ops.filter((o) => o.kind !== '+').map((o) => o.line), a);
+    assert.deepEqual(ops.filter((o) => o.kind !== '-').map((o) => o.line), b);
+  }
+});
+
+test('20,000 changed lines: memory stays linear (the forward algorithm kept a trace of every step: gigabytes, then out of memory)', () => {
+  // Every other line of a 40k-line config changes, and every line of another one: the two extremes of a fix's diff.
+  const before = Array.from({ length: 40_000 }, (_, i) => `lxc.${i % 2 ? 'tty' : 'uts.name'} = ${i}\n`).join('');
+  const after = before.replace(/^lxc\.tty = /gm, 'lxc.tty.max = ');
+  const heap = process.memoryUsage().heapUsed;
+  const d = unifiedDiff('config', before, after);
+  assert.equal(d.match(/^-lxc\.tty = /gm)?.length, 20_000);
+  assert.equal(d.match(/^\+lxc\.tty\.max = /gm)?.length, 20_000);
+  const all = unifiedDiff('config', before, before.replace(/ = /g, ' := '));
+  assert.equal(all.match(/^-/gm)!.length - 1, 40_000);
+  // A bound far above what linear needs (a few tens of MB) and far below the trace (gigabytes).
+  assert.ok(process.memoryUsage().heapUsed - heap < 400 * 1024 * 1024, `${Math.round((process.memoryUsage().heapUsed - heap) / 2 ** 20)} MB`);
+});
+
+test('repeated lines in a different order: still as short as the LCS allows (no line is dropped from the search wrongly)', () => {
+  const a = splitLines('x\ny\nx\ny\nz\n');
+  const b = splitLines('y\nx\ny\nx\nq\n');
+  const ops = diffLines(a, b);
+  assert.equal(ops.filter((o) => o.kind !== ' ').length, a.length + b.length - 2 * lcsLength(a, b));
+});

@@ -178,3 +178,29 @@ test('simulateRootfsOps: the old name and paths resolving to it are absent, the 
   assert.equal(after.paths['/sbin/udevd.bcp']?.path, '/sbin/udevd.bcp');
   assert.notEqual(rootfs.paths['/sbin/udevd'], null, 'the input is not modified');
 });
+
+test('with a scope, a fix editing a file outside it is refused in every pass, and a suggestion that stays inside is taken instead (issue 12)', async () => {
+  const scope = { describe: 'own', owns: (f: string) => f.startsWith('own/') };
+  const shared = 'shared/common.conf';
+  const own = 'own/config';
+  // A rule with two alternatives: edit the shared file, or override in the container's own config.
+  const override: Check = (file, text) =>
+    file === shared && text.includes('X')
+      ? [finding('override', file, undefined, [
+          { description: 'edit shared', edits: [{ file: shared, start: 0, end: 1, text: 'Y' }] },
+          { description: 'override in own', edits: [{ file: own, start: 0, end: 0, text: 'O\n' }] },
+        ])]
+      : [];
+  // Only shared-file edits on offer: refused, and so is the second pass's (the loop re-lints, and the shared text is never changed).
+  const lint = linter({ [own]: 'c\n', [shared]: 'X foo\n' }, replaceAll('legacy', 'foo', 'bar'), override);
+  const plan = await planFixes(lint, ALL, 'web1', scope);
+  assert.equal(plan.texts.get(shared), 'X foo\n', 'the shared file is never changed in memory either');
+  assert.ok(lint.seen.every((texts) => texts.get(shared) === 'X foo\n'));
+  assert.match(plan.texts.get(own)!, /^O\n/, 'the override in the own config was chosen');
+  assert.deepEqual(plan.changedFiles, [own]);
+  assert.deepEqual(plan.refused.map((r) => [r.ruleId, r.files]), [['legacy', [shared]]]);
+  assert.match(plan.refused[0].reason, /which is not this target's \(ctcr fix edits only own/);
+  // Without a scope (a test's in-memory linter, a caller that names none) everything read is editable.
+  const free = await planFixes(linter({ [own]: 'c\n', [shared]: 'X foo\n' }, replaceAll('legacy', 'foo', 'bar')), FIXES_ONLY);
+  assert.equal(free.texts.get(shared), 'X bar\n');
+});

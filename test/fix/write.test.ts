@@ -292,10 +292,12 @@ test('--undo puts back a run (the last, or one named); again is refused; a file 
   assert.equal(await readFile(file, 'utf8'), FIXED);
   assert.match(fixed.stderr, new RegExp(`Undo: ctcr fix --undo ${runId}`));
 
-  const undone = await ctcrRaw(['fix', '--undo'], { env });
+  const undone = await ctcrRaw(['fix', file, '--undo'], { env });
   assert.equal(undone.exitCode, 0, undone.stderr);
   assert.match(undone.stderr, /restored/);
   assert.equal(await readFile(file, 'utf8'), TTY, 'byte for byte the text before the run');
+  assert.match(undone.stderr, /removed the backup .*ctcr-bak/);
+  assert.deepEqual((await readdir(path.dirname(file))).filter((n) => n.includes('.ctcr-bak.')), [], 'the undone run leaves no backup');
   const again = await ctcrRaw(['fix', '--undo', runId], { env });
   assert.equal(again.exitCode, 2);
   assert.match(again.stderr, /already undone/);
@@ -316,5 +318,72 @@ test('--undo puts back a run (the last, or one named); again is refused; a file 
 test('undoRun with no run recorded, and with a bad id, is an input error', async (t) => {
   const dir = await tempDir(t);
   await assert.rejects(undoRun(undefined, envFor(dir)), /no run to undo/);
+  await assert.rejects(undoRun({ kind: 'path', path: '/etc/passwd' }, envFor(dir)), /no run to undo that touched \/etc\/passwd/);
   await assert.rejects(undoRun('../../etc/passwd', envFor(dir)), /is not a run id/);
+});
+
+test('--undo is scoped to what it names: FILE the newest run that touched it, NAME the newest on that container, RUNID that run; a bare --undo in CI is an error', async (t) => {
+  const lxc = await tempDir(t, 'ctcr-undo-scope-');
+  const state = await tempDir(t, 'ctcr-state-');
+  const env = { CTCR_STATE_DIR: state };
+  for (const c of ['c1', 'c2']) {
+    await mkdir(path.join(lxc, c));
+    await writeFile(path.join(lxc, c, 'config'), TTY);
+  }
+  const runOf = (stderr: string) => /run (\S+): changed/.exec(stderr)?.[1];
+  const first = runOf((await ctcrRaw(['fix', path.join(lxc, 'c1', 'config'), '--suggestions'], { env })).stderr);
+  const second = runOf((await ctcrRaw(['fix', path.join(lxc, 'c2', 'config'), '--suggestions'], { env })).stderr);
+  assert.ok(first && second && first !== second);
+
+  // The newest run on the machine is c2's; naming c1's config undoes c1's.
+  const byFile = await ctcrRaw(['fix', path.join(lxc, 'c1', 'config'), '--undo'], { env });
+  assert.equal(byFile.exitCode, 0, byFile.stderr);
+  assert.match(byFile.stderr, new RegExp(`run ${first}`));
+  assert.equal(await readFile(path.join(lxc, 'c1', 'config'), 'utf8'), TTY);
+  assert.equal(await readFile(path.join(lxc, 'c2', 'config'), 'utf8'), FIXED, "c2's run is left alone");
+  const again = await ctcrRaw(['fix', '--undo', path.join(lxc, 'c1', 'config')], { env });
+  assert.equal(again.exitCode, 2);
+  assert.match(again.stderr, new RegExp(`no run left to undo that touched .*c1/config: ${first} \\(undone\\)`));
+
+  // A bare --undo where no person is asking (CI set; or stdin not a terminal): an error, nothing undone.
+  for (const ci of [{ CI: 'true' }, { CI: undefined }]) {
+    const bare = await ctcrRaw(['fix', '--undo'], { env: { ...env, ...ci } });
+    assert.equal(bare.exitCode, 2, bare.stderr);
+    assert.ok(isOneLineError(bare.stderr), bare.stderr);
+    assert.match(bare.stderr, /--undo needs what to undo: ctcr fix FILE --undo, ctcr fix NAME --undo or ctcr fix --undo RUNID/);
+  }
+  assert.equal(await readFile(path.join(lxc, 'c2', 'config'), 'utf8'), FIXED);
+
+  // By container name (in -P LXCPATH): the newest run on c2; by run id: that run, with no target beside it.
+  const both = await ctcrRaw(['fix', 'c2', '--undo', second!], { env });
+  assert.equal(both.exitCode, 2);
+  assert.match(both.stderr, /names a run; drop the targets/);
+  const byName = await ctcrRaw(['fix', 'c2', '-P', lxc, '--undo'], { env });
+  assert.equal(byName.exitCode, 0, byName.stderr);
+  assert.match(byName.stderr, new RegExp(`run ${second}`));
+  assert.equal(await readFile(path.join(lxc, 'c2', 'config'), 'utf8'), TTY);
+  const record = await readManifest(second!, envFor(state).env);
+  assert.equal(record.status, 'undone');
+  assert.deepEqual(record.targets, [{ label: path.join(lxc, 'c2', 'config'), container: path.join(lxc, 'c2') }], 'the journal names what the run fixed');
+  assert.match(record.files[0].backup, /config\.ctcr-bak\./, 'and lists its backups');
+  for (const c of ['c1', 'c2']) assert.deepEqual((await readdir(path.join(lxc, c))).filter((n) => n.includes('.ctcr-bak.')), [], `no backup left in ${c}`);
+});
+
+test('a bare --undo on a terminal (CI unset) keeps its documented meaning: the newest run recorded', async (t) => {
+  const { file, state } = await cliCase(t);
+  const env = { CTCR_STATE_DIR: state };
+  const fixed = await ctcrRaw(['fix', file, '--suggestions'], { env });
+  const runId = /run (\S+): changed/.exec(fixed.stderr)?.[1];
+  assert.ok(runId, fixed.stderr);
+  // script(1) gives the command a pseudo-terminal as stdin, as a person's shell would.
+  const shellWord = (w: string) => `'${w.replace(/'/g, `'\\''`)}'`;
+  const r = await execa('script', ['-qec', [process.execPath, CLI, 'fix', '--undo'].map(shellWord).join(' '), '/dev/null'], {
+    env: { ...process.env, CI: undefined, CTCR_STATE_DIR: state, NO_COLOR: '1' },
+    extendEnv: false,
+    reject: false,
+    timeout: 60_000,
+  });
+  assert.equal(r.exitCode, 0, String(r.stdout) + String(r.stderr));
+  assert.match(String(r.stdout), new RegExp(`ctcr fix --undo: run ${runId}`));
+  assert.equal(await readFile(file, 'utf8'), TTY);
 });

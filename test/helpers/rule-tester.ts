@@ -45,6 +45,8 @@ export interface RuleCase {
   container?: ContainerFacts;
   checkpointDir?: CheckpointDirFacts;
   purpose?: Snapshot['purpose'];
+  /** Rules evaluated beside the one under test (their findings are not the case's): what a suppression of them needs to count as used or unused. */
+  alsoRun?: Rule[];
 }
 
 /** One suggestion of a finding, applied alone. */
@@ -118,7 +120,7 @@ export async function runCase(rule: Rule, c: RuleCase): Promise<{ findings: Find
   if (c.host) snapshot.host = c.host;
   if (c.container) snapshot.container = c.container;
   if (c.checkpointDir) snapshot.checkpointDir = c.checkpointDir;
-  const findings = evaluate([rule], snapshot).filter((f) => f.ruleId === rule.id);
+  const findings = evaluate([rule, ...(c.alsoRun ?? []).filter((r) => r.id !== rule.id)], snapshot).filter((f) => f.ruleId === rule.id);
   return { findings, dir, snapshot };
 }
 

@@ -5,9 +5,9 @@
  */
 import type { ConfigEntry, LxcConfig, LxcDocument, TextEdit } from '../types.js';
 
-/** The file's end-of-line characters: those of its first line that has one, else '\n'. */
+/** The file's end-of-line characters: those of its first line that has one, else '\n'. CRLF and LF-CR are one EOL each, as in the parser. */
 export function eolOf(text: string): string {
-  const m = /\r\n|\r|\n/.exec(text);
+  const m = /\r\n|\n\r|\r|\n/.exec(text);
   return m ? m[0] : '\n';
 }
 
@@ -27,7 +27,7 @@ function spansOf(text: string): readonly LineSpan[] {
   const cached = spanCache.get(text);
   if (cached) return cached;
   const spans: LineSpan[] = [];
-  const re = /([^\r\n]*)(\r\n|\r|\n|$)/g;
+  const re = /([^\r\n]*)(\r\n|\n\r|\r|\n|$)/g;
   for (let m = re.exec(text); m && m[0] !== ''; m = re.exec(text)) {
     spans.push({ line: spans.length + 1, start: m.index, end: m.index + m[1].length, endWithEol: m.index + m[0].length, eol: m[2] });
   }

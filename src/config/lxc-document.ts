@@ -33,10 +33,13 @@ export function parseLxcDocument(path: string, text: string): LxcDocument {
     lineNo++;
     const start = offset;
     let end = start;
-    // LXC splits on \r, \n and NUL; we treat \r\n as one EOL so CRLF files print back unchanged.
+    // LXC splits on \r, \n and NUL (blank lines mean nothing to it). CRLF and
+    // LF-CR are one EOL each here, so that deleting a line takes its whole EOL
+    // and leaves no lone CR to pair with a neighbour's LF (two blank lines
+    // merged into one).
     while (end < text.length && text[end] !== '\n' && text[end] !== '\r') end++;
     let eol = '';
-    if (text[end] === '\r' && text[end + 1] === '\n') eol = '\r\n';
+    if ((text[end] === '\r' && text[end + 1] === '\n') || (text[end] === '\n' && text[end + 1] === '\r')) eol = text.slice(end, end + 2);
     else if (end < text.length) eol = text[end];
     offset = end + eol.length;
     const content = text.slice(start, end);

@@ -36,7 +36,7 @@ export function parseFstabLine(line: string): FstabFields | undefined | 'invalid
 export function fstabMounts(fstab: FstabFacts): MountSpec[] {
   if (fstab.text === undefined) return [];
   const mounts: MountSpec[] = [];
-  fstab.text.split(/\r?\n|\r/).forEach((line, i) => {
+  fstab.text.split(/\r\n|\n\r|\r|\n/).forEach((line, i) => {
     const fields = parseFstabLine(line);
     if (fields === undefined) return;
     const column = line.length - line.trimStart().length + 1;

@@ -32,7 +32,7 @@ export function readSuppressions(file: string, text: string): Suppression[] {
   // Most files have none: skip the line-by-line pass (every config of a fleet lint comes through here).
   if (!text.includes('ctcr-disable')) return [];
   const found: Suppression[] = [];
-  const re = /([^\r\n]*)(\r\n|\r|\n|$)/g;
+  const re = /([^\r\n]*)(\r\n|\n\r|\r|\n|$)/g; // line numbers as the parser counts them (lxc-document.ts)
   let line = 0;
   for (let m = re.exec(text); m && m[0] !== ''; m = re.exec(text)) {
     line++;

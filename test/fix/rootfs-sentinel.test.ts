@@ -9,7 +9,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readlink, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ctcrRaw } from './run-cli.js';
@@ -61,4 +61,24 @@ test('a rootfs operation refuses an empty, relative or vanished root', async () 
   await assert.rejects(applyRootfsOp('rootfs', op), /not an absolute path/);
   await assert.rejects(applyRootfsOp('/', op), /not an absolute path below/);
   await assert.rejects(applyRootfsOp(path.join(tmpdir(), 'ctcr-no-such-root'), op), /not a directory/);
+});
+
+test('issue 15.3: fix --suggestions on a udevd that links to ../etc/passwd renames the link, never /etc/passwd', async () => {
+  const base = await mkdtemp(path.join(tmpdir(), 'ctcr-sentinel-link-'));
+  try {
+    const ct = path.join(base, 'web');
+    const root = path.join(ct, 'rootfs');
+    await mkdir(path.join(root, 'sbin'), { recursive: true });
+    await mkdir(path.join(root, 'etc'));
+    await writeFile(path.join(root, 'etc', 'passwd'), 'root:x:0:0::/root:/bin/sh\n');
+    await symlink('../etc/passwd', path.join(root, 'sbin', 'udevd'));
+    await writeFile(path.join(ct, 'config'), `lxc.uts.name = web\nlxc.rootfs.path = dir:${root}\n`);
+    const r = await ctcrRaw(['fix', '--suggestions', '--rule', 'udevd-present', ct], { cwd: base, env: { CTCR_STATE_DIR: path.join(base, 'state') } });
+    assert.equal(r.exitCode, 0, r.stdout + r.stderr);
+    assert.equal(await readFile(path.join(root, 'etc', 'passwd'), 'utf8'), 'root:x:0:0::/root:/bin/sh\n');
+    assert.ok(!existsSync(path.join(root, 'etc', 'passwd.bcp')), '/etc/passwd was renamed');
+    assert.equal(await readlink(path.join(root, 'sbin', 'udevd.bcp')), '../etc/passwd');
+  } finally {
+    await rm(base, { recursive: true, force: true });
+  }
 });

@@ -36,14 +36,15 @@ test(`a ${LINES.toLocaleString('en')}-line fstab with a finding on every line li
 });
 
 test('lineSpan gives the same spans from a cached index as by counting, for every end of line', () => {
-  const text = 'a\r\nbb\n\rccc\r\n\nlast';
+  // CRLF and LF-CR are one end of line each (as in the config parser, issue 15.8); a lone CR or LF is one too.
+  const text = 'a\r\nbb\n\rccc\r\n\nd\rlast';
   const expected = [
     { line: 1, start: 0, end: 1, endWithEol: 3, eol: '\r\n' },
-    { line: 2, start: 3, end: 5, endWithEol: 6, eol: '\n' },
-    { line: 3, start: 6, end: 6, endWithEol: 7, eol: '\r' },
-    { line: 4, start: 7, end: 10, endWithEol: 12, eol: '\r\n' },
-    { line: 5, start: 12, end: 12, endWithEol: 13, eol: '\n' },
-    { line: 6, start: 13, end: 17, endWithEol: 17, eol: '' },
+    { line: 2, start: 3, end: 5, endWithEol: 7, eol: '\n\r' },
+    { line: 3, start: 7, end: 10, endWithEol: 12, eol: '\r\n' },
+    { line: 4, start: 12, end: 12, endWithEol: 13, eol: '\n' },
+    { line: 5, start: 13, end: 14, endWithEol: 15, eol: '\r' },
+    { line: 6, start: 15, end: 19, endWithEol: 19, eol: '' },
   ];
   for (const round of [1, 2]) for (const span of expected) assert.deepEqual(lineSpan(text, span.line), span, `round ${round} line ${span.line}`);
   assert.equal(lineSpan(text, 7), undefined);

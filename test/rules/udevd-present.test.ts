@@ -32,6 +32,25 @@ new RuleTester().run(rule, {
       rootfsOps: ['rename /lib/systemd/systemd-udevd -> /lib/systemd/systemd-udevd.bcp'],
     },
     {
+      // Issue 15.3: the link is renamed, never the container's /etc/passwd it points at.
+      name: 'a udevd that is a link to ../etc/passwd: the link is renamed, not its target',
+      rootfs: { '/etc/passwd': 'file', '/sbin/udevd': { symlink: '../etc/passwd' } },
+      errors: [{ messageId: 'udevdLink', file: 'rootfs/etc/passwd', message: /^\/sbin\/udevd \(a link to \/etc\/passwd\) is a udev daemon name.*not \/etc\/passwd/ }],
+      rootfsOps: ['rename /sbin/udevd -> /sbin/udevd.bcp'],
+    },
+    {
+      name: 'systemd: systemd-udevd links to udevadm: the link is renamed, udevadm stays',
+      rootfs: { '/bin/udevadm': 'file', '/lib/systemd/systemd-udevd': { symlink: '../../bin/udevadm' } },
+      errors: [{ messageId: 'udevdLink', message: /^\/lib\/systemd\/systemd-udevd \(a link to \/bin\/udevadm\)/ }],
+      rootfsOps: ['rename /lib/systemd/systemd-udevd -> /lib/systemd/systemd-udevd.bcp'],
+    },
+    {
+      name: 'merged /usr and a link out of the udevd paths: the one link, at its real place, renamed once',
+      rootfs: { '/sbin': { symlink: 'usr/sbin' }, '/usr/bin/udevadm': 'file', '/usr/sbin/udevd': { symlink: '../bin/udevadm' } },
+      errors: [{ messageId: 'udevdLink', message: /^\/usr\/sbin\/udevd \(a link to \/usr\/bin\/udevadm\)/ }],
+      rootfsOps: ['rename /usr/sbin/udevd -> /usr/sbin/udevd.bcp'],
+    },
+    {
       name: 'two daemons, two findings',
       rootfs: { '/sbin/udevd': 'file', '/usr/lib/systemd/systemd-udevd': 'file' },
       errors: [{ messageId: 'udevdInRootfs', file: 'rootfs/sbin/udevd' }, { messageId: 'udevdInRootfs', file: 'rootfs/usr/lib/systemd/systemd-udevd' }],

@@ -43,7 +43,8 @@ export default defineRule({
       '`allow = a` allows every device (a denylist): then a deny rule for c 5:1 takes it back. After `deny = a` (an allowlist, LXC\'s ' +
       'default) LXC skips deny rules unless one is identical to an allow (same access letters: it flips it), and the v1 kernel removes the ' +
       'denied letters from the exception with the same numbers only (deny c 5:1 rw leaves c 5:1 m), so a wildcard allow cannot be narrowed by a deny ' +
-      'line. A config without any device rule gets no device cgroup from LXC and is not reported.',
+      'line. A v1 cgroup starts with its parent\'s allow-all, so v1 allow lines without a `deny = a` before them change nothing and every ' +
+      'device stays open (reported on the first device line). A config without any device rule gets no device cgroup from LXC and is not reported.',
     fix:
       'Remove the c 5:1 allow line (the suggestion does). For `allow = a`, add lxc.cgroup2.devices.deny = c 5:1 rwm after it (the suggestion ' +
       'does; LXC\'s own checkpoint test adds that line as its "hax for criu"). Replace a wildcard allow (c 5:* or c *:* with r/w) by rules ' +
@@ -71,15 +72,31 @@ export default defineRule({
       if (list.mode === 'denylist') {
         const denied = list.rules.filter((r) => opensConsole(r.rule)).map((r) => r.rule.access);
         const closed = denied.some((a) => a.includes('r') && a.includes('w'));
-        if (closed || !list.allowAll) continue;
-        const entry = list.allowAll;
-        const doc = documentOf(config, entry)!;
-        const line = denyLineFor(entry);
-        reports.push({
-          message: `${entry.key} = a allows every device, the host console (c 5:1) included: ${FAILURE}. Add ${line} after it`,
-          location: at(entry),
-          suggestions: [{ description: `add ${line} after line ${entry.line} (the container can no longer open the host console)`, edits: [insertLineAfter(doc, entry, line)] }],
-        });
+        if (closed) continue;
+        // v1: the kernel takes a later allow as "remove this exception", so the deny goes after the last device line; LXC (v2) skips allows in a denylist.
+        const after = generation === 'v1' ? list.lines.at(-1) : list.allowAll;
+        if (list.allowAll && after) {
+          const entry = list.allowAll;
+          const line = denyLineFor(entry);
+          reports.push({
+            message: `${entry.key} = a allows every device, the host console (c 5:1) included: ${FAILURE}. Add ${line} after ${after === entry ? 'it' : `line ${after.line}`}`,
+            location: at(entry),
+            suggestions: [{ description: `add ${line} after line ${after.line} (the container can no longer open the host console)`, edits: [insertLineAfter(documentOf(config, after)!, after, line)] }],
+          });
+        } else if (list.inheritsAllowAll && list.lines.length) {
+          // Device lines without `deny = a`: the v1 cgroup keeps its parent's allow-all, and the allow lines change nothing.
+          const first = list.lines[0];
+          const last = list.lines.at(-1)!;
+          const line = `${first.key.replace(/(allow|deny)$/, 'deny')} = c 5:1 rwm`;
+          reports.push({
+            message:
+              `${first.key} = ${first.value}: no lxc.cgroup.devices.deny = a comes before the device lines, so the container's v1 devices cgroup keeps ` +
+              `its parent's allow-all (an allow changes nothing then): every device, the host console (c 5:1) included, is open: ${FAILURE}. ` +
+              `Add ${line} after line ${last.line}, or lxc.cgroup.devices.deny = a before the device lines`,
+            location: at(first),
+            suggestions: [{ description: `add ${line} after line ${last.line} (the container can no longer open the host console; other devices stay as they are)`, edits: [insertLineAfter(documentOf(config, last)!, last, line)] }],
+          });
+        }
         continue;
       }
       for (const { rule, entry } of list.rules.filter((r) => opensConsole(r.rule))) {

@@ -126,6 +126,13 @@ export interface DeviceList {
   rules: ListedRule[];
   /** The `allow = a` line that made it a denylist. */
   allowAll?: ConfigEntry;
+  /**
+   * cgroup v1 before any `a` line: the container's devices cgroup keeps its parent's allow-all (the kernel
+   * copies the parent's behaviour into a new cgroup), so allow lines change nothing and everything is open.
+   */
+  inheritsAllowAll?: boolean;
+  /** The device lines of this generation since the last reset, in order. */
+  lines: ConfigEntry[];
 }
 
 const ACCESS_LETTERS = ['r', 'w', 'm'] as const;
@@ -175,13 +182,13 @@ function applyV2(list: DeviceList, rule: DeviceRule, allow: boolean, entry: Conf
 /** The device list one cgroup generation ends with, line by line. */
 export function deviceList(config: LxcConfig, generation: CgroupGeneration): DeviceList {
   const prefix = generation === 'v1' ? 'lxc.cgroup' : 'lxc.cgroup2';
-  const list: DeviceList = { mode: 'allowlist', rules: [] };
+  // v2: LXC starts every container with an allowlist (conf.c); v1: the kernel starts the cgroup with its parent's allow-all.
+  const initial = (): DeviceList => (generation === 'v1' ? { mode: 'denylist', rules: [], inheritsAllowAll: true, lines: [] } : { mode: 'allowlist', rules: [], lines: [] });
+  let list = initial();
   for (const entry of config.entries) {
     const key = canonicalKey(entry.key);
     if (key === prefix && entry.value === '') {
-      list.rules = [];
-      list.allowAll = undefined;
-      list.mode = 'allowlist';
+      list = initial();
       continue;
     }
     const kind = key === `${prefix}.devices.allow` ? 'allow' : key === `${prefix}.devices.deny` ? 'deny' : undefined;
@@ -195,9 +202,11 @@ export function deviceList(config: LxcConfig, generation: CgroupGeneration): Dev
     const rule = parseDeviceRule(entry.value, generation, kind);
     // A value its parser rejects stops the container's start; it grants nothing.
     if (!rule) continue;
+    list.lines.push(entry);
     if (rule.all) {
       list.mode = allow ? 'denylist' : 'allowlist';
       list.allowAll = allow ? entry : undefined;
+      list.inheritsAllowAll = undefined;
       list.rules = [];
       continue;
     }

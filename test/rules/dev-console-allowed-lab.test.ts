@@ -2,7 +2,8 @@
  * The device-rule reading of dev-console-allowed checked against the real thing: the lab's LXC writes
  * lxc.cgroup.devices.* lines to the v1 devices controller, and the kernel's devices.list says what it made
  * of them. A "# comment" after three access letters must still grant c 5:1; a deny must take off only the
- * letters it names; a comment after two letters must be refused (the container does not start).
+ * letters it names; a comment after two letters must be refused (the container does not start); allow lines
+ * without a deny = a before them must leave the parent's allow-all.
  */
 import assert from 'node:assert/strict';
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -72,6 +73,13 @@ labTest('dev-console-allowed (lab): the kernel reads device rules as the rule do
       const start = await lxcTool(c, 'lxc-start', [], 60_000);
       const state = (await lxcTool(c, 'lxc-info', ['-s', '-H'], 20_000)).stdout.trim();
       assert.ok(!start.ok || state !== 'RUNNING', `LXC refused to start with 'c 5:1 rw # dev/console' (lxc-start ${start.ok ? 'ok' : 'failed'}, state ${state})`);
+
+      // Allow lines without deny = a: the kernel keeps the parent's allow-all, as the rule says.
+      writeFileSync(c.configPath, original + `${V1}.allow = c 1:3 rwm\n${V1}.allow = c 136:* rwm\n`);
+      assert.deepEqual((await lint(c.configPath)).filter((f) => f.ruleId === 'dev-console-allowed').length, 1, 'reported: every device is open');
+      await startContainer(c, false);
+      assert.deepEqual(devicesList(c.name), ['a *:* rwm'], 'the allow lines changed nothing');
+      await stopContainer(c);
       writeFileSync(c.configPath, original);
     },
     { name: `lintread-devrules-${randomBytes(3).toString('hex')}`, start: false },

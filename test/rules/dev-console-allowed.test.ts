@@ -33,6 +33,8 @@ new RuleTester().run(rule, {
     { name: 'a device path that is not the console', config: `${V2}.deny = a\n${V2}.allow = /dev/tty rwm\n` },
     { name: 'v1: "a" with trailing text is still deny-all (the kernel reads one letter)', config: `${V1}.allow = a\n${V1}.deny = a # deny all\n${V1}.allow = c 1:3 rwm\n` },
     { name: 'v2: allow all, then the console denied with a trailing comment', config: `${V2}.allow = a\n${V2}.deny = c 5:1 rwm # hax for criu\n` },
+    { name: 'v2 without deny = a: LXC starts from an allowlist', config: `${V2}.allow = c 1:3 rwm\n` },
+    { name: 'v1 without deny = a, the console denied: the inherited allow-all minus c 5:1', config: `${V1}.allow = c 1:3 rwm\n${V1}.deny = c 5:1 rwm\n` },
   ],
   invalid: [
     {
@@ -76,6 +78,18 @@ new RuleTester().run(rule, {
       name: 'v2: "a *:* rwm" is a rule for every device, not the list reset',
       config: `${V2}.deny = a\n${V2}.allow = a *:* rwm\n`,
       errors: [{ line: 2, message: /among other devices/ }],
+    },
+    {
+      name: 'v1 allow lines without deny = a: the cgroup keeps its parent\'s allow-all',
+      config: `${V1}.allow = c 1:3 rwm\n${V1}.allow = c 1:5 rwm\nlxc.uts.name = c1\n`,
+      errors: [{ line: 1, message: /^lxc\.cgroup\.devices\.allow = c 1:3 rwm: no lxc\.cgroup\.devices\.deny = a comes before the device lines.*Add lxc\.cgroup\.devices\.deny = c 5:1 rwm after line 2/ }],
+      suggestionOutput: { config: `${V1}.allow = c 1:3 rwm\n${V1}.allow = c 1:5 rwm\n${V1}.deny = c 5:1 rwm\nlxc.uts.name = c1\n` },
+    },
+    {
+      name: 'v1 allow = a, then an allow of the console: the deny goes after it (the kernel would take a later allow as removing the deny)',
+      config: `${V1}.allow = a\n${V1}.allow = c 5:1 rwm\n`,
+      errors: [{ line: 1, message: /allows every device.*Add lxc\.cgroup\.devices\.deny = c 5:1 rwm after line 2$/ }],
+      suggestionOutput: { config: `${V1}.allow = a\n${V1}.allow = c 5:1 rwm\n${V1}.deny = c 5:1 rwm\n` },
     },
     {
       name: 'v1: "a # all" is allow-all to the kernel',

@@ -14,10 +14,10 @@ const isExactConsole = (r: DeviceRule) => r.type === 'c' && r.major === 5 && r.m
 
 /** How the parser read a value that is not written in the plain form (trailing text, a device path). */
 function readAs(value: string, rule: DeviceRule): string {
-  const plain = `${rule.type} ${rule.major}:${rule.minor} ${rule.access}`;
-  if (value === plain) return '';
   if (rule.devicePath) return ` (LXC reads ${rule.devicePath} as ${rule.type} ${rule.major}:${rule.minor})`;
-  return ` (read as '${plain}': the access field ends after three letters, the rest of the value is ignored)`;
+  const [type, numbers, access = '', ...rest] = value.trim().split(/[ \t]+/);
+  if (rest.length === 0 && access.length <= 3) return '';
+  return ` (read as '${type} ${numbers} ${access.slice(0, 3)}': the access field ends after three letters, the rest of the value is ignored)`;
 }
 
 function denyLineFor(allowAll: ConfigEntry): string {
@@ -99,7 +99,9 @@ export default defineRule({
         }
         continue;
       }
-      for (const { rule, entry } of list.rules.filter((r) => opensConsole(r.rule))) {
+      // v1 merges lines with the same numbers into one exception: each line that gave it r or w is reported.
+      const opening = list.rules.filter((r) => opensConsole(r.rule)).flatMap((r) => (r.openers ?? [r.entry]).map((entry) => ({ rule: r.rule, entry })));
+      for (const { rule, entry } of opening) {
         if (isExactConsole(rule)) {
           const doc = documentOf(config, entry)!;
           reports.push({

@@ -116,7 +116,10 @@ export function parseDeviceRule(value: string, generation: CgroupGeneration = 'v
 export interface ListedRule {
   rule: DeviceRule;
   allow: boolean;
+  /** The line that made it. */
   entry: ConfigEntry;
+  /** v1: every line that added read or write to this exception (removing only one leaves the device open). */
+  openers?: ConfigEntry[];
 }
 
 export interface DeviceList {
@@ -147,20 +150,25 @@ const sameNumbers = (a: DeviceRule, b: DeviceRule) => a.type === b.type && a.maj
 function applyV1(list: DeviceList, rule: DeviceRule, allow: boolean, entry: ConfigEntry): void {
   const adds = list.mode === 'allowlist' ? allow : !allow;
   const at = list.rules.findIndex((r) => sameNumbers(r.rule, rule));
+  const opens = /[rw]/.test(rule.access);
   if (adds) {
-    if (at < 0) list.rules.push({ rule: { ...rule, access: accessSet(rule.access) }, allow, entry });
+    if (at < 0) list.rules.push({ rule: { ...rule, access: accessSet(rule.access) }, allow, entry, openers: opens ? [entry] : [] });
     else {
       const before = list.rules[at];
-      const opensMore = [...rule.access].some((l) => l !== 'm' && !before.rule.access.includes(l));
-      // The line that adds read or write is the one that opens the device.
-      list.rules[at] = { ...before, rule: { ...before.rule, access: accessSet(before.rule.access + rule.access) }, ...(opensMore ? { entry } : {}) };
+      list.rules[at] = {
+        ...before,
+        rule: { ...before.rule, access: accessSet(before.rule.access + rule.access) },
+        openers: [...(before.openers ?? []), ...(opens ? [entry] : [])],
+      };
     }
     return;
   }
   if (at < 0) return;
-  const left = [...list.rules[at].rule.access].filter((l) => !rule.access.includes(l)).join('');
+  const before = list.rules[at];
+  const left = [...before.rule.access].filter((l) => !rule.access.includes(l)).join('');
   if (left === '') list.rules.splice(at, 1);
-  else list.rules[at] = { ...list.rules[at], rule: { ...list.rules[at].rule, access: left } };
+  // Once neither r nor w is left, no earlier line opens it any more.
+  else list.rules[at] = { ...before, rule: { ...before.rule, access: left }, ...(/[rw]/.test(left) ? {} : { openers: [] }) };
 }
 
 /**

@@ -69,6 +69,12 @@ new RuleTester().run(rule, {
       errors: [{ line: 3 }],
     },
     {
+      name: 'v1: two lines make one exception; removing either alone leaves the console open, so both are reported',
+      config: `${V1}.deny = a\n${V1}.allow = c 5:1 mrw\n${V1}.allow = c 5:1 rwmx\n`,
+      errors: [{ line: 2, message: /= c 5:1 mrw lets the container/ }, { line: 3, message: /= c 5:1 rwmx \(read as 'c 5:1 rwm'/ }],
+      suggestionOutput: { config: `${V1}.deny = a\n` },
+    },
+    {
       name: 'an allow of the path /dev/console (LXC stats it: c 5:1)',
       config: `${V2}.deny = a\n${V2}.allow = /dev/console rwm\n`,
       errors: [{ line: 2, message: /\/dev\/console rwm \(LXC reads \/dev\/console as c 5:1\) lets the container open the host console/ }],

@@ -118,7 +118,7 @@ export interface ListedRule {
   allow: boolean;
   /** The line that made it. */
   entry: ConfigEntry;
-  /** v1: every line that added read or write to this exception (removing only one leaves the device open). */
+  /** Every line that opens it: v1 lines that added read or write to the exception, v2 repeats of the same rule (removing only one leaves it open). */
   openers?: ConfigEntry[];
 }
 
@@ -181,7 +181,9 @@ function applyV2(list: DeviceList, rule: DeviceRule, allow: boolean, entry: Conf
   const counts = list.mode === 'allowlist' ? allow : !allow;
   const twin = list.rules.findIndex((r) => sameNumbers(r.rule, rule) && r.rule.access === rule.access);
   if (twin >= 0) {
-    if (!counts) list.rules.splice(twin, 1);
+    // The same rule again is reused ("Reused existing device rule"): both lines would have to go.
+    if (counts) list.rules[twin] = { ...list.rules[twin], openers: [...(list.rules[twin].openers ?? [list.rules[twin].entry]), entry] };
+    else list.rules.splice(twin, 1);
     return;
   }
   if (counts) list.rules.push({ rule, allow, entry });

@@ -75,6 +75,12 @@ new RuleTester().run(rule, {
       suggestionOutput: { config: `${V1}.deny = a\n` },
     },
     {
+      name: 'v2: the same rule twice is one rule to LXC; both lines are reported',
+      config: `${V2}.deny = a\n${V2}.allow = c 5:1 rwm\n${V2}.allow = c 5:1 rwm # again\n`,
+      errors: [{ line: 2 }, { line: 3 }],
+      suggestionOutput: { config: `${V2}.deny = a\n` },
+    },
+    {
       name: 'an allow of the path /dev/console (LXC stats it: c 5:1)',
       config: `${V2}.deny = a\n${V2}.allow = /dev/console rwm\n`,
       errors: [{ line: 2, message: /\/dev\/console rwm \(LXC reads \/dev\/console as c 5:1\) lets the container open the host console/ }],

@@ -3,9 +3,10 @@
  * device (c 5:1): a process holding it is a tty CRIU cannot dump.
  */
 import { defineRule, at } from '../src/rule.js';
-import type { ConfigEntry, Report } from '../src/types.js';
+import type { ConfigEntry, Report, Snapshot } from '../src/types.js';
 import { deviceList, type DeviceRule } from '../src/config/device-rules.js';
 import { documentOf, insertLineAfter, removeEntryLine } from '../src/config/line-edits.js';
+import { known } from '../src/live/facts.js';
 
 /** The rule covers c 5:1 and opens it for reading or writing (`m` alone only allows mknod). */
 const opensConsole = (r: DeviceRule) =>
@@ -18,6 +19,17 @@ function readAs(value: string, rule: DeviceRule): string {
   const [type, numbers, access = '', ...rest] = value.trim().split(/[ \t]+/);
   if (rest.length === 0 && access.length <= 3) return '';
   return ` (read as '${type} ${numbers} ${access.slice(0, 3)}': the access field ends after three letters, the rest of the value is ignored)`;
+}
+
+/**
+ * LXC applies one generation's lines only: v2 ones on a pure cgroup2 host ("Ignoring legacy cgroup limits on pure
+ * cgroup2 system"), v1 ones on a v1 or hybrid host ("Ignoring cgroup2 limits on legacy cgroup system"). Lint does
+ * not know the host and judges both; the doctor judges the ones this host's LXC applies.
+ */
+function appliesOnThisHost(snapshot: Snapshot, generation: 'v1' | 'v2'): boolean {
+  const layout = known(snapshot.host?.cgroups)?.layout;
+  if (!snapshot.container || !layout || layout === 'none') return true;
+  return generation === 'v2' ? layout === 'v2' : layout !== 'v2';
 }
 
 function denyLineFor(allowAll: ConfigEntry): string {
@@ -44,7 +56,8 @@ export default defineRule({
       'default) LXC skips deny rules unless one is identical to an allow (same access letters: it flips it), and the v1 kernel removes the ' +
       'denied letters from the exception with the same numbers only (deny c 5:1 rw leaves c 5:1 m), so a wildcard allow cannot be narrowed by a deny ' +
       'line. A v1 cgroup starts with its parent\'s allow-all, so v1 allow lines without a `deny = a` before them change nothing and every ' +
-      'device stays open (reported on the first device line). A config without any device rule gets no device cgroup from LXC and is not reported.',
+      'device stays open (reported on the first device line). A config without any device rule gets no device cgroup from LXC and is not reported. ' +
+      'LXC applies v2 lines only on a pure cgroup2 host and v1 lines only on a v1 or hybrid one: lint judges both, the doctor those of its host.',
     fix:
       'Remove the c 5:1 allow line (the suggestion does). For `allow = a`, add lxc.cgroup2.devices.deny = c 5:1 rwm after it (the suggestion ' +
       'does; LXC\'s own checkpoint test adds that line as its "hax for criu"). Replace a wildcard allow (c 5:* or c *:* with r/w) by rules ' +
@@ -68,6 +81,7 @@ export default defineRule({
     if (!config) return [];
     const reports: Report[] = [];
     for (const generation of ['v1', 'v2'] as const) {
+      if (!appliesOnThisHost(snapshot, generation)) continue;
       const list = deviceList(config, generation);
       if (list.mode === 'denylist') {
         const denied = list.rules.filter((r) => opensConsole(r.rule)).map((r) => r.rule.access);

@@ -6,6 +6,10 @@ import rule from '../../rules/dev-console-allowed.js';
 import { parseDeviceRule } from '../../src/config/device-rules.js';
 import { RuleTester } from '../helpers/rule-tester.js';
 import { REPO } from '../helpers/cli.js';
+import { busybox, host } from '../helpers/live-facts.js';
+import type { HostFacts } from '../../src/types.js';
+
+const withLayout = (layout: 'v1' | 'v2' | 'hybrid'): HostFacts => host({ cgroups: { ok: true, value: { layout, mounts: [] } } });
 
 const COMMON_MAIN = readFileSync(path.join(REPO, 'fixtures', 'configs', 'real', '05-lxc-main-common.conf'), 'utf8');
 const V2 = 'lxc.cgroup2.devices';
@@ -34,6 +38,9 @@ new RuleTester().run(rule, {
     { name: 'v1: "a" with trailing text is still deny-all (the kernel reads one letter)', config: `${V1}.allow = a\n${V1}.deny = a # deny all\n${V1}.allow = c 1:3 rwm\n` },
     { name: 'v2: allow all, then the console denied with a trailing comment', config: `${V2}.allow = a\n${V2}.deny = c 5:1 rwm # hax for criu\n` },
     { name: 'v2 without deny = a: LXC starts from an allowlist', config: `${V2}.allow = c 1:3 rwm\n` },
+    // The doctor knows the host: LXC ignores the other generation's lines there.
+    { name: 'doctor, hybrid host: LXC ignores cgroup2 lines', config: `${V2}.deny = a\n${V2}.allow = c 5:1 rwm\n`, host: withLayout('hybrid'), container: busybox() },
+    { name: 'doctor, pure cgroup2 host: LXC ignores lxc.cgroup lines', config: `${V1}.deny = a\n${V1}.allow = c 5:1 rwm\n`, host: withLayout('v2'), container: busybox() },
     { name: 'v1 without deny = a, the console denied: the inherited allow-all minus c 5:1', config: `${V1}.allow = c 1:3 rwm\n${V1}.deny = c 5:1 rwm\n` },
   ],
   invalid: [
@@ -90,6 +97,13 @@ new RuleTester().run(rule, {
       name: 'v2: "a *:* rwm" is a rule for every device, not the list reset',
       config: `${V2}.deny = a\n${V2}.allow = a *:* rwm\n`,
       errors: [{ line: 2, message: /among other devices/ }],
+    },
+    {
+      name: 'doctor, hybrid host (the lab\'s): the v1 line is applied, the v2 one is not',
+      config: `${V1}.deny = a\n${V1}.allow = c 5:1 rwm\n${V2}.deny = a\n${V2}.allow = c 5:1 rwm\n`,
+      host: withLayout('hybrid'),
+      container: busybox(),
+      errors: [{ line: 2 }],
     },
     {
       name: 'v1 allow lines without deny = a: the cgroup keeps its parent\'s allow-all',

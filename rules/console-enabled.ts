@@ -8,7 +8,7 @@ import { canonicalKey } from '../src/config/legacy-keys.js';
 import { appendLine, documentOf, insertLineAfter, replaceValue } from '../src/config/line-edits.js';
 import { atLeast } from '../src/criu/version.js';
 import type { Snapshot } from '../src/types.js';
-import { lxcVersionOf } from '../src/live/facts.js';
+import { lxcVersionsToJudge } from '../src/live/facts.js';
 
 const CONSEQUENCE =
   "lxc-checkpoint then dumps it as an external tty, and the restore fails on a host with lxc.console.path = none " +
@@ -58,7 +58,8 @@ export default defineRule({
       ];
     }
     const main = config.documents[0];
-    const key = atLeast(lxcVersionOf(snapshot), '2.1') ? 'lxc.console.path' : 'lxc.console';
+    // A config judged for LXC 2.0 too (written in its keys) gets the key in the spelling LXC 2.0 reads; legacy-key renames it later.
+    const key = lxcVersionsToJudge(snapshot).every((j) => atLeast(j.version, '2.1')) ? 'lxc.console.path' : 'lxc.console';
     const line = `${key} = none`;
     // Next to the settings it belongs with, when the main config has any.
     const related = main.entries.filter((e) => /^lxc\.(console|tty|pty)\b/.test(canonicalKey(e.key))).at(-1);

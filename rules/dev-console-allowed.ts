@@ -3,9 +3,10 @@
  * device (c 5:1): a process holding it is a tty CRIU cannot dump.
  */
 import { defineRule, at } from '../src/rule.js';
-import type { ConfigEntry, Report } from '../src/types.js';
+import type { ConfigEntry, Report, Snapshot } from '../src/types.js';
 import { deviceList, type DeviceRule } from '../src/config/device-rules.js';
 import { documentOf, insertLineAfter, removeEntryLine } from '../src/config/line-edits.js';
+import { known } from '../src/live/facts.js';
 
 /** The rule covers c 5:1 and opens it for reading or writing (`m` alone only allows mknod). */
 const opensConsole = (r: DeviceRule) =>
@@ -14,10 +15,21 @@ const isExactConsole = (r: DeviceRule) => r.type === 'c' && r.major === 5 && r.m
 
 /** How the parser read a value that is not written in the plain form (trailing text, a device path). */
 function readAs(value: string, rule: DeviceRule): string {
-  const plain = `${rule.type} ${rule.major}:${rule.minor} ${rule.access}`;
-  if (value === plain) return '';
   if (rule.devicePath) return ` (LXC reads ${rule.devicePath} as ${rule.type} ${rule.major}:${rule.minor})`;
-  return ` (read as '${plain}': the access field ends after three letters, the rest of the value is ignored)`;
+  const [type, numbers, access = '', ...rest] = value.trim().split(/[ \t]+/);
+  if (rest.length === 0 && access.length <= 3) return '';
+  return ` (read as '${type} ${numbers} ${access.slice(0, 3)}': the access field ends after three letters, the rest of the value is ignored)`;
+}
+
+/**
+ * LXC applies one generation's lines only: v2 ones on a pure cgroup2 host ("Ignoring legacy cgroup limits on pure
+ * cgroup2 system"), v1 ones on a v1 or hybrid host ("Ignoring cgroup2 limits on legacy cgroup system"). Lint does
+ * not know the host and judges both; the doctor judges the ones this host's LXC applies.
+ */
+function appliesOnThisHost(snapshot: Snapshot, generation: 'v1' | 'v2'): boolean {
+  const layout = known(snapshot.host?.cgroups)?.layout;
+  if (!snapshot.container || !layout || layout === 'none') return true;
+  return generation === 'v2' ? layout === 'v2' : layout !== 'v2';
 }
 
 function denyLineFor(allowAll: ConfigEntry): string {
@@ -32,6 +44,7 @@ export default defineRule({
   summary: "A device cgroup rule lets the container open the host's console (c 5:1), which CRIU cannot dump.",
   scope: 'static',
   messages: {
+    inheritsAllowAll: 'v1 device lines without a deny of every device first leave the parent cgroup\'s allow-all in place',
     allowAll: 'a device allow-all rule lets the container open the host console',
     allowConsole: 'a device rule allows exactly the host console (c 5:1)',
     allowConsoleAmongOthers: 'a device rule allows the host console among other devices',
@@ -49,7 +62,9 @@ export default defineRule({
       '`allow = a` allows every device (a denylist): then a deny rule for c 5:1 takes it back. After `deny = a` (an allowlist, LXC\'s ' +
       'default) LXC skips deny rules unless one is identical to an allow (same access letters: it flips it), and the v1 kernel removes the ' +
       'denied letters from the exception with the same numbers only (deny c 5:1 rw leaves c 5:1 m), so a wildcard allow cannot be narrowed by a deny ' +
-      'line. A config without any device rule gets no device cgroup from LXC and is not reported.',
+      'line. A v1 cgroup starts with its parent\'s allow-all, so v1 allow lines without a `deny = a` before them change nothing and every ' +
+      'device stays open (reported on the first device line). A config without any device rule gets no device cgroup from LXC and is not reported. ' +
+      'LXC applies v2 lines only on a pure cgroup2 host and v1 lines only on a v1 or hybrid one: lint judges both, the doctor those of its host.',
     fix:
       'Remove the c 5:1 allow line (the suggestion does). For `allow = a`, add lxc.cgroup2.devices.deny = c 5:1 rwm after it (the suggestion ' +
       'does; LXC\'s own checkpoint test adds that line as its "hax for criu"). Replace a wildcard allow (c 5:* or c *:* with r/w) by rules ' +
@@ -73,23 +88,43 @@ export default defineRule({
     if (!config) return [];
     const reports: Report[] = [];
     for (const generation of ['v1', 'v2'] as const) {
+      if (!appliesOnThisHost(snapshot, generation)) continue;
       const list = deviceList(config, generation);
       if (list.mode === 'denylist') {
         const denied = list.rules.filter((r) => opensConsole(r.rule)).map((r) => r.rule.access);
         const closed = denied.some((a) => a.includes('r') && a.includes('w'));
-        if (closed || !list.allowAll) continue;
-        const entry = list.allowAll;
-        const doc = documentOf(config, entry)!;
-        const line = denyLineFor(entry);
-        reports.push({
-          messageId: 'allowAll',
-          message: `${entry.key} = a allows every device, the host console (c 5:1) included: ${FAILURE}. Add ${line} after it`,
-          location: at(entry),
-          suggestions: [{ description: `add ${line} after line ${entry.line} (the container can no longer open the host console)`, edits: [insertLineAfter(doc, entry, line)] }],
-        });
+        if (closed) continue;
+        // v1: the kernel takes a later allow as "remove this exception", so the deny goes after the last device line; LXC (v2) skips allows in a denylist.
+        const after = generation === 'v1' ? list.lines.at(-1) : list.allowAll;
+        if (list.allowAll && after) {
+          const entry = list.allowAll;
+          const line = denyLineFor(entry);
+          reports.push({
+            messageId: 'allowAll',
+            message: `${entry.key} = a allows every device, the host console (c 5:1) included: ${FAILURE}. Add ${line} after ${after === entry ? 'it' : `line ${after.line}`}`,
+            location: at(entry),
+            suggestions: [{ description: `add ${line} after line ${after.line} (the container can no longer open the host console)`, edits: [insertLineAfter(documentOf(config, after)!, after, line)] }],
+          });
+        } else if (list.inheritsAllowAll && list.lines.length) {
+          // Device lines without `deny = a`: the v1 cgroup keeps its parent's allow-all, and the allow lines change nothing.
+          const first = list.lines[0];
+          const last = list.lines.at(-1)!;
+          const line = `${first.key.replace(/(allow|deny)$/, 'deny')} = c 5:1 rwm`;
+          reports.push({
+            messageId: 'inheritsAllowAll',
+            message:
+              `${first.key} = ${first.value}: no lxc.cgroup.devices.deny = a comes before the device lines, so the container's v1 devices cgroup keeps ` +
+              `its parent's allow-all (an allow changes nothing then): every device, the host console (c 5:1) included, is open: ${FAILURE}. ` +
+              `Add ${line} after line ${last.line}, or lxc.cgroup.devices.deny = a before the device lines`,
+            location: at(first),
+            suggestions: [{ description: `add ${line} after line ${last.line} (the container can no longer open the host console; other devices stay as they are)`, edits: [insertLineAfter(documentOf(config, last)!, last, line)] }],
+          });
+        }
         continue;
       }
-      for (const { rule, entry } of list.rules.filter((r) => opensConsole(r.rule))) {
+      // v1 merges lines with the same numbers into one exception: each line that gave it r or w is reported.
+      const opening = list.rules.filter((r) => opensConsole(r.rule)).flatMap((r) => (r.openers ?? [r.entry]).map((entry) => ({ rule: r.rule, entry })));
+      for (const { rule, entry } of opening) {
         if (isExactConsole(rule)) {
           const doc = documentOf(config, entry)!;
           reports.push({

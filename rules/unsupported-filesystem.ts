@@ -53,7 +53,8 @@ export default defineRule({
       "rely on CRIU's auto-detection and fail with \"doesn't have a proper root mount\" when the source is not visible to CRIU. " +
       "Such a bind is judged by the filesystem of its source, not by its fstype field (none): a bind of a filesystem's root (the host's " +
       "/sys/kernel/config, /sys/fs/bpf, /sys/firmware/efi/efivars, /sys/fs/pstore ...) looks to CRIU like a mount of that filesystem, so it fails " +
-      "as one (\"FS mnt ... unsupported\", \"pstore isn't empty\") when auto-detection misses it, and a bind of a type CRIU re-mounts (debugfs, " +
+      "as one (\"FS mnt ... unsupported\", \"pstore isn't empty\") when auto-detection misses it (in the lab CRIU auto-detected an fstab " +
+      "bind of a bpf root and the dump passed), and a bind of a type CRIU re-mounts (debugfs, " +
       "securityfs, tracefs, fusectl, tmpfs) does not fail. Lint knows the filesystem of well-known host mount points; the doctor reads the host's mount table.",
     fix:
       'Do not mount it in the container (the suggestion comments the line out with a note), or tell CRIU how to handle it: ' +
@@ -147,9 +148,10 @@ export default defineRule({
             messageId: 'fstabBind',
             message:
               `${where(mount)}: a bind mount of ${mount.fsname}, the root of the host's ${source.fstype} filesystem (${source.from}), from lxc.mount.fstab, ` +
-              `which lxc-checkpoint does not mark external; unless CRIU finds it among the host's mounts itself, it dumps it as a ${source.fstype} mount ` +
-              `and fails with ${failure}. Move it to an lxc.mount.entry line, or pass --external mnt[${mountpoint}]:${cookie} on dump and ` +
-              `--external mnt[${cookie}]:${mount.fsname} on restore`,
+              `which lxc-checkpoint does not mark external. CRIU finds it among its own mounts when ${mount.fsname} is mounted there ` +
+              `("autodetected external mount"); when it is not (mounted in another mount namespace, or unmounted since), CRIU dumps it as a ` +
+              `${source.fstype} mount and fails with ${failure}, and a restore needs ${source.fstype} at ${mount.fsname} on the target host. ` +
+              `Move it to an lxc.mount.entry line, or pass --external mnt[${mountpoint}]:${cookie} on dump and --external mnt[${cookie}]:${mount.fsname} on restore`,
             location: mount.location,
             criuOptions: ['--external', `mnt[${mountpoint}]:${cookie}`],
             suggestions: commentOut(snapshot, mount, `lxc-checkpoint does not mark fstab bind mounts external (unsupported-filesystem)`),

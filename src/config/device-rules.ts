@@ -116,7 +116,10 @@ export function parseDeviceRule(value: string, generation: CgroupGeneration = 'v
 export interface ListedRule {
   rule: DeviceRule;
   allow: boolean;
+  /** The line that made it. */
   entry: ConfigEntry;
+  /** Every line that opens it: v1 lines that added read or write to the exception, v2 repeats of the same rule (removing only one leaves it open). */
+  openers?: ConfigEntry[];
 }
 
 export interface DeviceList {
@@ -126,6 +129,13 @@ export interface DeviceList {
   rules: ListedRule[];
   /** The `allow = a` line that made it a denylist. */
   allowAll?: ConfigEntry;
+  /**
+   * cgroup v1 before any `a` line: the container's devices cgroup keeps its parent's allow-all (the kernel
+   * copies the parent's behaviour into a new cgroup), so allow lines change nothing and everything is open.
+   */
+  inheritsAllowAll?: boolean;
+  /** The device lines of this generation since the last reset, in order. */
+  lines: ConfigEntry[];
 }
 
 const ACCESS_LETTERS = ['r', 'w', 'm'] as const;
@@ -140,20 +150,25 @@ const sameNumbers = (a: DeviceRule, b: DeviceRule) => a.type === b.type && a.maj
 function applyV1(list: DeviceList, rule: DeviceRule, allow: boolean, entry: ConfigEntry): void {
   const adds = list.mode === 'allowlist' ? allow : !allow;
   const at = list.rules.findIndex((r) => sameNumbers(r.rule, rule));
+  const opens = /[rw]/.test(rule.access);
   if (adds) {
-    if (at < 0) list.rules.push({ rule: { ...rule, access: accessSet(rule.access) }, allow, entry });
+    if (at < 0) list.rules.push({ rule: { ...rule, access: accessSet(rule.access) }, allow, entry, openers: opens ? [entry] : [] });
     else {
       const before = list.rules[at];
-      const opensMore = [...rule.access].some((l) => l !== 'm' && !before.rule.access.includes(l));
-      // The line that adds read or write is the one that opens the device.
-      list.rules[at] = { ...before, rule: { ...before.rule, access: accessSet(before.rule.access + rule.access) }, ...(opensMore ? { entry } : {}) };
+      list.rules[at] = {
+        ...before,
+        rule: { ...before.rule, access: accessSet(before.rule.access + rule.access) },
+        openers: [...(before.openers ?? []), ...(opens ? [entry] : [])],
+      };
     }
     return;
   }
   if (at < 0) return;
-  const left = [...list.rules[at].rule.access].filter((l) => !rule.access.includes(l)).join('');
+  const before = list.rules[at];
+  const left = [...before.rule.access].filter((l) => !rule.access.includes(l)).join('');
   if (left === '') list.rules.splice(at, 1);
-  else list.rules[at] = { ...list.rules[at], rule: { ...list.rules[at].rule, access: left } };
+  // Once neither r nor w is left, no earlier line opens it any more.
+  else list.rules[at] = { ...before, rule: { ...before.rule, access: left }, ...(/[rw]/.test(left) ? {} : { openers: [] }) };
 }
 
 /**
@@ -166,7 +181,9 @@ function applyV2(list: DeviceList, rule: DeviceRule, allow: boolean, entry: Conf
   const counts = list.mode === 'allowlist' ? allow : !allow;
   const twin = list.rules.findIndex((r) => sameNumbers(r.rule, rule) && r.rule.access === rule.access);
   if (twin >= 0) {
-    if (!counts) list.rules.splice(twin, 1);
+    // The same rule again is reused ("Reused existing device rule"): both lines would have to go.
+    if (counts) list.rules[twin] = { ...list.rules[twin], openers: [...(list.rules[twin].openers ?? [list.rules[twin].entry]), entry] };
+    else list.rules.splice(twin, 1);
     return;
   }
   if (counts) list.rules.push({ rule, allow, entry });
@@ -175,13 +192,13 @@ function applyV2(list: DeviceList, rule: DeviceRule, allow: boolean, entry: Conf
 /** The device list one cgroup generation ends with, line by line. */
 export function deviceList(config: LxcConfig, generation: CgroupGeneration): DeviceList {
   const prefix = generation === 'v1' ? 'lxc.cgroup' : 'lxc.cgroup2';
-  const list: DeviceList = { mode: 'allowlist', rules: [] };
+  // v2: LXC starts every container with an allowlist (conf.c); v1: the kernel starts the cgroup with its parent's allow-all.
+  const initial = (): DeviceList => (generation === 'v1' ? { mode: 'denylist', rules: [], inheritsAllowAll: true, lines: [] } : { mode: 'allowlist', rules: [], lines: [] });
+  let list = initial();
   for (const entry of config.entries) {
     const key = canonicalKey(entry.key);
     if (key === prefix && entry.value === '') {
-      list.rules = [];
-      list.allowAll = undefined;
-      list.mode = 'allowlist';
+      list = initial();
       continue;
     }
     const kind = key === `${prefix}.devices.allow` ? 'allow' : key === `${prefix}.devices.deny` ? 'deny' : undefined;
@@ -195,9 +212,11 @@ export function deviceList(config: LxcConfig, generation: CgroupGeneration): Dev
     const rule = parseDeviceRule(entry.value, generation, kind);
     // A value its parser rejects stops the container's start; it grants nothing.
     if (!rule) continue;
+    list.lines.push(entry);
     if (rule.all) {
       list.mode = allow ? 'denylist' : 'allowlist';
       list.allowAll = allow ? entry : undefined;
+      list.inheritsAllowAll = undefined;
       list.rules = [];
       continue;
     }

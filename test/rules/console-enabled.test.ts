@@ -1,5 +1,10 @@
 import rule from '../../rules/console-enabled.js';
 import { RuleTester } from '../helpers/rule-tester.js';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { REPO } from '../helpers/cli.js';
+
+const MACVLAN_1_0 = readFileSync(path.join(REPO, 'fixtures', 'configs', 'real', '21-lxc1.0-example-macvlan.conf'), 'utf8');
 
 new RuleTester().run(rule, {
   valid: [
@@ -41,6 +46,19 @@ new RuleTester().run(rule, {
       config: 'lxc.utsname = c1\nlxc.tty = 0\n',
       errors: [{ messageId: 'consoleUnset', line: 1, message: /^lxc\.console is not set/ }],
       suggestionOutput: { config: 'lxc.utsname = c1\nlxc.tty = 0\nlxc.console = none\n' },
+    },
+    {
+      name: "LXC 1.0's macvlan example, no --lxc-version: judged for LXC 2.0 too, so the key is spelled as the config's other keys",
+      config: MACVLAN_1_0,
+      errors: [{ messageId: 'consoleUnset', line: 1, message: /^lxc\.console is not set/ }],
+      suggestionOutput: { config: MACVLAN_1_0 + 'lxc.console = none\n' },
+    },
+    {
+      name: 'pre-2.1 keys but --lxc-version 6.0: the current key',
+      lxcVersion: '6.0',
+      config: 'lxc.utsname = c1\n',
+      errors: [{ messageId: 'consoleUnset', line: 1, message: /^lxc\.console\.path is not set/ }],
+      suggestionOutput: { config: 'lxc.utsname = c1\nlxc.console.path = none\n' },
     },
     {
       name: 'an empty main config',

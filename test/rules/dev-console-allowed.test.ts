@@ -6,6 +6,10 @@ import rule from '../../rules/dev-console-allowed.js';
 import { parseDeviceRule } from '../../src/config/device-rules.js';
 import { RuleTester } from '../helpers/rule-tester.js';
 import { REPO } from '../helpers/cli.js';
+import { busybox, host } from '../helpers/live-facts.js';
+import type { HostFacts } from '../../src/types.js';
+
+const withLayout = (layout: 'v1' | 'v2' | 'hybrid'): HostFacts => host({ cgroups: { ok: true, value: { layout, mounts: [] } } });
 
 const COMMON_MAIN = readFileSync(path.join(REPO, 'fixtures', 'configs', 'real', '05-lxc-main-common.conf'), 'utf8');
 const V2 = 'lxc.cgroup2.devices';
@@ -33,6 +37,11 @@ new RuleTester().run(rule, {
     { name: 'a device path that is not the console', config: `${V2}.deny = a\n${V2}.allow = /dev/tty rwm\n` },
     { name: 'v1: "a" with trailing text is still deny-all (the kernel reads one letter)', config: `${V1}.allow = a\n${V1}.deny = a # deny all\n${V1}.allow = c 1:3 rwm\n` },
     { name: 'v2: allow all, then the console denied with a trailing comment', config: `${V2}.allow = a\n${V2}.deny = c 5:1 rwm # hax for criu\n` },
+    { name: 'v2 without deny = a: LXC starts from an allowlist', config: `${V2}.allow = c 1:3 rwm\n` },
+    // The doctor knows the host: LXC ignores the other generation's lines there.
+    { name: 'doctor, hybrid host: LXC ignores cgroup2 lines', config: `${V2}.deny = a\n${V2}.allow = c 5:1 rwm\n`, host: withLayout('hybrid'), container: busybox() },
+    { name: 'doctor, pure cgroup2 host: LXC ignores lxc.cgroup lines', config: `${V1}.deny = a\n${V1}.allow = c 5:1 rwm\n`, host: withLayout('v2'), container: busybox() },
+    { name: 'v1 without deny = a, the console denied: the inherited allow-all minus c 5:1', config: `${V1}.allow = c 1:3 rwm\n${V1}.deny = c 5:1 rwm\n` },
   ],
   invalid: [
     {
@@ -72,6 +81,18 @@ new RuleTester().run(rule, {
       suggestionOutput: { config: "lxc.cgroup.devices.deny = a\nlxc.cgroup.devices.allow = c 5:1 m\n" },
     },
     {
+      name: 'v1: two lines make one exception; removing either alone leaves the console open, so both are reported',
+      config: `${V1}.deny = a\n${V1}.allow = c 5:1 mrw\n${V1}.allow = c 5:1 rwmx\n`,
+      errors: [{ messageId: 'allowConsole', line: 2, message: /= c 5:1 mrw lets the container/ }, { messageId: 'allowConsole', line: 3, message: /= c 5:1 rwmx \(read as 'c 5:1 rwm'/ }],
+      suggestionOutput: { config: `${V1}.deny = a\n` },
+    },
+    {
+      name: 'v2: the same rule twice is one rule to LXC; both lines are reported',
+      config: `${V2}.deny = a\n${V2}.allow = c 5:1 rwm\n${V2}.allow = c 5:1 rwm # again\n`,
+      errors: [{ messageId: 'allowConsole', line: 2 }, { messageId: 'allowConsole', line: 3 }],
+      suggestionOutput: { config: `${V2}.deny = a\n` },
+    },
+    {
       name: 'an allow of the path /dev/console (LXC stats it: c 5:1)',
       config: `${V2}.deny = a\n${V2}.allow = /dev/console rwm\n`,
       errors: [{ messageId: 'allowConsole', line: 2, message: /\/dev\/console rwm \(LXC reads \/dev\/console as c 5:1\) lets the container open the host console/ }],
@@ -81,6 +102,26 @@ new RuleTester().run(rule, {
       name: 'v2: "a *:* rwm" is a rule for every device, not the list reset',
       config: `${V2}.deny = a\n${V2}.allow = a *:* rwm\n`,
       errors: [{ messageId: 'allowConsoleAmongOthers', line: 2, message: /among other devices/ }],
+    },
+    {
+      name: 'doctor, hybrid host (the lab\'s): the v1 line is applied, the v2 one is not',
+      config: `${V1}.deny = a\n${V1}.allow = c 5:1 rwm\n${V2}.deny = a\n${V2}.allow = c 5:1 rwm\n`,
+      host: withLayout('hybrid'),
+      container: busybox(),
+      errors: [{ messageId: 'allowConsole', line: 2 }],
+      suggestionOutput: { config: `${V1}.deny = a\n${V2}.deny = a\n${V2}.allow = c 5:1 rwm\n` },
+    },
+    {
+      name: 'v1 allow lines without deny = a: the cgroup keeps its parent\'s allow-all',
+      config: `${V1}.allow = c 1:3 rwm\n${V1}.allow = c 1:5 rwm\nlxc.uts.name = c1\n`,
+      errors: [{ messageId: 'inheritsAllowAll', line: 1, message: /^lxc\.cgroup\.devices\.allow = c 1:3 rwm: no lxc\.cgroup\.devices\.deny = a comes before the device lines.*Add lxc\.cgroup\.devices\.deny = c 5:1 rwm after line 2/ }],
+      suggestionOutput: { config: `${V1}.allow = c 1:3 rwm\n${V1}.allow = c 1:5 rwm\n${V1}.deny = c 5:1 rwm\nlxc.uts.name = c1\n` },
+    },
+    {
+      name: 'v1 allow = a, then an allow of the console: the deny goes after it (the kernel would take a later allow as removing the deny)',
+      config: `${V1}.allow = a\n${V1}.allow = c 5:1 rwm\n`,
+      errors: [{ messageId: 'allowAll', line: 1, message: /allows every device.*Add lxc\.cgroup\.devices\.deny = c 5:1 rwm after line 2$/ }],
+      suggestionOutput: { config: `${V1}.allow = a\n${V1}.allow = c 5:1 rwm\n${V1}.deny = c 5:1 rwm\n` },
     },
     {
       name: 'v1: "a # all" is allow-all to the kernel',

@@ -35,6 +35,10 @@ new RuleTester().run(rule, {
     // Bind entries are external to CRIU (lxc-checkpoint maps each): pstore's "must be empty" is never checked for them.
     { name: "LXC 1.0's Ubuntu template: binds of pstore, debugfs, securityfs, fusectl as lxc.mount.entry", config: UBUNTU_COMMON },
     {
+      name: "LXC 1.0's Ubuntu userns template: binds of the host's efivarfs and binfmt_misc roots as lxc.mount.entry (external)",
+      config: readFileSync(path.join(REPO, 'fixtures', 'configs', 'real', '28-lxc1.0-ubuntu-userns.conf'), 'utf8'),
+    },
+    {
       name: 'fstab binds of the roots of debugfs, securityfs, fusectl: CRIU re-mounts those types if it does not find them',
       config: 'lxc.mount.fstab = fstab\n',
       files: { fstab: UBUNTU_BINDS_FSTAB.split('\n').filter((l) => !l.includes('pstore')).join('\n') },

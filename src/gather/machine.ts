@@ -57,7 +57,7 @@ export async function gatherMachine(opts: MachineGatherOptions): Promise<Machine
 }
 
 /** cgroup.controllers of the cgroup2 root when it is mounted, else the controllers /proc/cgroups lists as enabled (v1). */
-async function gatherControllers(proc: string): Promise<string[]> {
+export async function gatherControllers(proc: string): Promise<string[]> {
   const v2 = await readFile('/sys/fs/cgroup/cgroup.controllers', 'utf8').catch(() => undefined);
   if (v2 !== undefined) return v2.trim().split(/\s+/).filter(Boolean).sort();
   const text = await readFile(path.join(proc, 'cgroups'), 'utf8');
@@ -128,8 +128,3 @@ async function pathFacts(p: string): Promise<PathFacts> {
   }
 }
 
-/** Reads a Gathered value's failure reason or value for messages. */
-export function gatheredText<T>(g: Gathered<T> | undefined, show: (v: T) => string): string {
-  if (!g) return 'not gathered';
-  return g.ok ? show(g.value) : `unknown (${g.reason})`;
-}

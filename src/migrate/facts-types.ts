@@ -68,6 +68,8 @@ export interface SourceNeeds {
   memoryBytes: Gathered<number>;
   /** `criu cpuinfo dump` here (base64), sent to the target's `criu cpuinfo check`. */
   cpuinfo: Gathered<{ image: string } | null>;
+  /** This host's cgroup controllers (as MachineFacts.cgroupControllers). */
+  cgroupControllers: Gathered<string[]>;
   /** rsync here (the move copies with it). */
   rsync: string | null;
 }

@@ -4,6 +4,7 @@ import { doctorCommand } from './doctor.js';
 import { checkpointCommand, restoreCommand } from './checkpoint.js';
 import { explainCommand } from './explain.js';
 import { factsCommand } from './facts.js';
+import { migrateCommand } from './migrate.js';
 
 /** Commands beyond lint and rules, each in its own module; registered here so main.ts stays one list. */
 export function extraCommands(setExit: (code: number) => void): CommandModule[] {
@@ -14,5 +15,6 @@ export function extraCommands(setExit: (code: number) => void): CommandModule[] 
     restoreCommand(setExit) as unknown as CommandModule,
     explainCommand(setExit) as unknown as CommandModule,
     factsCommand(setExit) as unknown as CommandModule,
+    migrateCommand(setExit) as unknown as CommandModule,
   ];
 }

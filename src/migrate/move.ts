@@ -11,7 +11,7 @@
  * with it running again here, restored from the same images, after making
  * sure it does not run on the target. It never runs on both.
  */
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 import { run, type ExecResult } from '../gather/exec.js';
@@ -169,6 +169,9 @@ export async function runMove(plan: MovePlan): Promise<MoveResult> {
     result.downtimeMs = performance.now() - frozeAt;
     result.ok = true;
     result.runsOn = 'target';
+    // It runs from memory now: the images are no longer needed on either side (after a rollback they are kept).
+    await rm(plan.localDir, { recursive: true, force: true }).catch(() => undefined);
+    await runRemote(remote, ['rm', '-rf', '--one-file-system', plan.remoteDir], { env: plan.env, timeoutMs: 60_000 });
   } catch (err) {
     result.failure = (err as Error).message;
     await rollBack(plan, targetDir, result);

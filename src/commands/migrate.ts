@@ -25,6 +25,7 @@ interface MigrateArgs extends ReportArgs {
   'remove-source'?: boolean;
   timeout: number;
   'probe-timeout': number;
+  'pre-dumps': number;
 }
 
 const say = (line: string) => process.stderr.write(`ctcr migrate: ${escapeControl(line)}\n`);
@@ -47,6 +48,7 @@ export function migrateCommand(setExit: (code: number) => void): CommandModule<o
           .option('remote-ctcr', { type: 'string', describe: 'The ctcr to run on the target (default $CTCR_REMOTE, else ctcr)', group: 'Migration:' })
           .option('force', { type: 'boolean', describe: "Go ahead despite the doctor's errors on either side (says which it overrides)", group: 'Migration:' })
           .option('remove-source', { type: 'boolean', describe: 'After it runs on the target, destroy the stopped copy here', group: 'Migration:' })
+          .option('pre-dumps', { type: 'number', default: 5, describe: 'Most pre-dump iterations before the final dump (while the dirty set shrinks; only where CRIU can track dirty memory); 0: none', group: 'Migration:' })
           .option('timeout', { type: 'number', default: 120, describe: 'Deadline of each CRIU run and each copy, seconds', group: 'Migration:' })
           .option('probe-timeout', { type: 'number', default: 10_000, describe: 'Limit for each doctor probe, ms', group: 'Migration:' })
           .example('$0 migrate web1 --to root@host2', 'move web1 to host2 (same name, the target\'s default lxcpath)')
@@ -56,6 +58,7 @@ export function migrateCommand(setExit: (code: number) => void): CommandModule<o
       const name = args.name;
       if (!isContainerName(name)) throw new InputError(`'${name}' is not a container name`);
       if (!(args.timeout > 0)) throw new InputError(`--timeout ${args.timeout}: give a number of seconds above 0`);
+      if (!Number.isInteger(args['pre-dumps']) || args['pre-dumps'] < 0) throw new InputError(`--pre-dumps ${args['pre-dumps']}: give a whole number, 0 or more`);
       if (!(args['probe-timeout'] > 0)) throw new InputError(`--probe-timeout ${args['probe-timeout']}: give a number of milliseconds above 0`);
       const [{ remoteHost }, { inspect, resolveLxcpath, startHostFacts }, preflight, { runMove }, { rootfsPlan }, { rootfsPathsOf }] = await Promise.all([
         import('../migrate/remote.js'), import('../engine/inspect.js'), import('../migrate/preflight.js'), import('../migrate/move.js'), import('../migrate/target-facts.js'), import('../engine/lint.js'),
@@ -98,6 +101,7 @@ export function migrateCommand(setExit: (code: number) => void): CommandModule<o
         localDir: path.join(imagesHere, `${name}.${run}`),
         remoteDir: path.join(move.imagesDir, run),
         removeSource: Boolean(args['remove-source']),
+        maxPreDumps: args['pre-dumps'],
         force: Boolean(args.force),
         timeoutS: args.timeout,
         env: process.env,

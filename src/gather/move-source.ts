@@ -10,6 +10,7 @@ import type { Gathered } from '../types.js';
 import type { SourceNeeds } from '../migrate/facts-types.js';
 import { findOnPath, run, settle } from './exec.js';
 import { dumpCpuinfo, gatherControllers } from './machine.js';
+import { parseFeatureAnswer } from './host.js';
 
 export interface SourceNeedsOptions {
   env: NodeJS.ProcessEnv;
@@ -28,14 +29,24 @@ export function sourceCpuinfo(env: NodeJS.ProcessEnv, timeoutMs: number): Promis
 
 export async function gatherSourceNeeds(opts: SourceNeedsOptions): Promise<SourceNeeds> {
   const limit = opts.timeoutMs + 250;
-  const [rootfsBytes, memoryBytes, cpuinfo, cgroupControllers, rsync] = await Promise.all([
+  const [rootfsBytes, memoryBytes, cpuinfo, cgroupControllers, rsync, memTrack] = await Promise.all([
     settle('rootfs size', limit, () => rootfsSize(opts.rootfs, opts.env, opts.timeoutMs)),
     settle('container memory', limit, () => memoryOf(opts.initPid, opts.cgroupRoot ?? '/sys/fs/cgroup')),
     opts.cpuinfo ?? sourceCpuinfo(opts.env, opts.timeoutMs),
     settle('cgroup controllers', limit, () => gatherControllers('/proc')),
     findOnPath('rsync', opts.env),
+    settle('criu check --feature mem_dirty_track', limit, () => memDirtyTrack(opts.env, opts.timeoutMs)),
   ]);
-  return { rootfsBytes, memoryBytes, cpuinfo, cgroupControllers, rsync };
+  return { rootfsBytes, memoryBytes, cpuinfo, cgroupControllers, rsync, memTrack };
+}
+
+/** `criu check --feature mem_dirty_track`: whether pre-dumps can track the pages dirtied since the last one (soft-dirty bits). */
+async function memDirtyTrack(env: NodeJS.ProcessEnv, timeoutMs: number): Promise<boolean> {
+  const criu = await findOnPath('criu', env);
+  if (!criu) throw new Error('no criu on PATH');
+  const answer = parseFeatureAnswer('mem_dirty_track', await run(criu, ['check', '--feature', 'mem_dirty_track'], { env, timeoutMs }));
+  if (answer.kind === 'undetermined') throw new Error(answer.reason);
+  return answer.kind === 'supported';
 }
 
 /** `du -sx --block-size=1`: the bytes the rootfs takes on disk (one filesystem: bind mounts into it are not copied). */

@@ -72,6 +72,8 @@ export interface SourceNeeds {
   cgroupControllers: Gathered<string[]>;
   /** rsync here (the move copies with it). */
   rsync: string | null;
+  /** `criu check --feature mem_dirty_track` here: pre-dumps can send only the pages dirtied since the last one. */
+  memTrack?: Gathered<boolean>;
 }
 
 export interface MoveFacts {

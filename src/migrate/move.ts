@@ -29,10 +29,12 @@ export interface MovePlan {
   remote: RemoteHost;
   move: MoveFacts;
   rootfs: RootfsPlan | undefined;
-  /** Where the images are written here (a fresh folder per run). */
+  /** Where the images are written here (a fresh folder per run: pre-1..N and final). */
   localDir: string;
-  /** Where they go on the target. */
+  /** Where they go on the target (the same layout). */
   remoteDir: string;
+  /** Most pre-dump iterations (0: none). They run only where CRIU can track dirty memory (mem_dirty_track). */
+  maxPreDumps: number;
   removeSource: boolean;
   /** Passed to both ctcr checkpoint and ctcr restore: go on despite the doctor's errors. */
   force: boolean;
@@ -68,6 +70,29 @@ export interface MoveResult {
 }
 
 class PhaseFailed extends Error {}
+
+/** Below this a pre-dump's pages are not worth another round: the final dump writes them in about the same time. */
+export const SMALL_DIRTY_SET = 1024 * 1024;
+
+/**
+ * Whether to pre-dump again, given the bytes each pre-dump so far wrote: not
+ * past the bound, and only while the dirty set shrinks (by a tenth at least)
+ * and is still worth a round.
+ */
+export function preDumpAgain(sizes: readonly number[], max: number): boolean {
+  if (sizes.length >= max) return false;
+  if (sizes.length < 2) return sizes.length === 0 || sizes[0]! > SMALL_DIRTY_SET;
+  const [prev, last] = [sizes[sizes.length - 2]!, sizes[sizes.length - 1]!];
+  return last > SMALL_DIRTY_SET && last < prev * 0.9;
+}
+
+/** Bytes of memory pages a dump wrote (pages-*.img) in one folder. */
+async function pagesBytes(dir: string): Promise<number> {
+  const { readdir, stat } = await import('node:fs/promises');
+  let total = 0;
+  for (const f of await readdir(dir)) if (/^pages-\d+\.img$/.test(f)) total += (await stat(path.join(dir, f))).size;
+  return total;
+}
 
 /** "Total bytes sent: 1,234" of rsync --stats. */
 export function rsyncBytesSent(stdout: string): number {
@@ -136,12 +161,40 @@ export async function runMove(plan: MovePlan): Promise<MoveResult> {
     return result;
   }
 
+  // --- Pre-dumps, while it runs: each writes (and sends) only the pages dirtied since the one before ---
+  await mkdir(plan.localDir, { recursive: true, mode: 0o700 });
+  const sizes: number[] = [];
+  let previous: string | undefined;
+  const tracked = plan.move.source.memTrack;
+  if (plan.maxPreDumps > 0 && !(tracked?.ok && tracked.value)) {
+    say(`no pre-dump: ${tracked?.ok ? 'this kernel cannot track dirty memory (criu check --feature mem_dirty_track fails: no soft-dirty bits)' : `memory tracking unknown (${tracked?.reason ?? 'not probed'})`}; the final dump writes all the memory while frozen`);
+  } else {
+    while (preDumpAgain(sizes, plan.maxPreDumps)) {
+      const dir = `pre-${sizes.length + 1}`;
+      try {
+        await phase(`pre-dump ${sizes.length + 1} (running)`, async () => {
+          const r = await localCtcr(['checkpoint', name, '-P', plan.lxcpath, '-D', path.join(plan.localDir, dir), '--pre-dump', ...(previous ? ['--predump-dir', `../${previous}`] : []), '--timeout', String(plan.timeoutS), ...forced], ctcrTimeout);
+          if (!r.ok) throw new Error(`ctcr checkpoint --pre-dump: ${r.reason}: ${tail(r)}`);
+          sizes.push(await pagesBytes(path.join(plan.localDir, dir)));
+          await rsync(plan.localDir, plan.remoteDir);
+        });
+      } catch {
+        // A failed pre-dump leaves the container running (CRIU resumes it): the final dump then writes everything.
+        break;
+      }
+      previous = dir;
+      result.preDumpIterations = sizes.length;
+      say(`pre-dump ${sizes.length}: ${sizes[sizes.length - 1]} bytes of dirty pages`);
+    }
+  }
+  const finalLocal = path.join(plan.localDir, 'final');
+  const finalRemote = path.join(plan.remoteDir, 'final');
+
   // --- The freeze: from here on, a failure rolls back ---
-  await mkdir(path.dirname(plan.localDir), { recursive: true });
   const frozeAt = performance.now();
   try {
     await phase('checkpoint here (the freeze)', async () => {
-      const r = await localCtcr(['checkpoint', name, '-P', plan.lxcpath, '-D', plan.localDir, '-f', 'json', '--timeout', String(plan.timeoutS), ...forced], ctcrTimeout);
+      const r = await localCtcr(['checkpoint', name, '-P', plan.lxcpath, '-D', finalLocal, '-f', 'json', ...(previous ? ['--predump-dir', `../${previous}`] : []), '--timeout', String(plan.timeoutS), ...forced], ctcrTimeout);
       if (!r.ok) throw new Error(`ctcr checkpoint: ${r.reason}: ${tail(r)}`);
       const parsed = JSON.parse(r.stdout) as { result?: { timings?: { frozen?: number } } };
       result.frozenMs = parsed.result?.timings?.frozen;
@@ -151,7 +204,7 @@ export async function runMove(plan: MovePlan): Promise<MoveResult> {
     // A failed dump leaves the tasks running (CRIU resumes them; ctcr checkpoint thaws on its deadline).
     const state = await localState(name, plan.lxcpath, plan.env);
     result.runsOn = state === 'RUNNING' ? 'source' : 'nowhere';
-    result.rollback = state === 'RUNNING' ? `the dump failed and ${name} still runs here` : `the dump failed and ${name} is ${state} here: restore it from ${plan.localDir} or start it`;
+    result.rollback = state === 'RUNNING' ? `the dump failed and ${name} still runs here` : `the dump failed and ${name} is ${state} here: restore it from ${finalLocal} or start it`;
     await cleanTarget(remote, targetDir, plan, say);
     return result;
   }
@@ -159,7 +212,7 @@ export async function runMove(plan: MovePlan): Promise<MoveResult> {
     await phase('final sync of the rootfs (frozen)', copyFiles);
     await phase('send the images', () => rsync(plan.localDir, plan.remoteDir));
     await phase('restore on the target', async () => {
-      const r = await remoteCtcr(['restore', name, '-P', move.targetLxcpath, '-D', plan.remoteDir, '--timeout', String(plan.timeoutS), ...forced], ctcrTimeout);
+      const r = await remoteCtcr(['restore', name, '-P', move.targetLxcpath, '-D', finalRemote, '--timeout', String(plan.timeoutS), ...forced], ctcrTimeout);
       if (!r.ok) throw new Error(`ctcr restore there: ${r.reason}: ${tail(r)}`);
     });
     await phase('check it runs there', async () => {
@@ -174,7 +227,7 @@ export async function runMove(plan: MovePlan): Promise<MoveResult> {
     await runRemote(remote, ['rm', '-rf', '--one-file-system', plan.remoteDir], { env: plan.env, timeoutMs: 60_000 });
   } catch (err) {
     result.failure = (err as Error).message;
-    await rollBack(plan, targetDir, result);
+    await rollBack(plan, targetDir, finalLocal, result);
     return result;
   }
   if (plan.removeSource) {
@@ -205,7 +258,7 @@ async function cleanTarget(remote: RemoteHost, targetDir: string, plan: MovePlan
 }
 
 /** After the freeze something failed: make sure it does not run on the target, then restore it here from the same images. */
-async function rollBack(plan: MovePlan, targetDir: string, result: MoveResult): Promise<void> {
+async function rollBack(plan: MovePlan, targetDir: string, images: string, result: MoveResult): Promise<void> {
   const { name, remote, say } = plan;
   say(`rolling back: ${name} goes back to running here`);
   const there = await remoteState(remote, name, plan.move.targetLxcpath, plan.env);
@@ -224,12 +277,12 @@ async function rollBack(plan: MovePlan, targetDir: string, result: MoveResult): 
     result.runsOn = 'source';
     result.rollback = `${name} runs here (it was not stopped)`;
   } else {
-    const r = await run(process.execPath, [CLI, 'restore', name, '-P', plan.lxcpath, '-D', plan.localDir, '--force', '--timeout', String(plan.timeoutS)], { env: plan.env, timeoutMs: (plan.timeoutS + 60) * 1000 });
+    const r = await run(process.execPath, [CLI, 'restore', name, '-P', plan.lxcpath, '-D', images, '--force', '--timeout', String(plan.timeoutS)], { env: plan.env, timeoutMs: (plan.timeoutS + 60) * 1000 });
     const state = await localState(name, plan.lxcpath, plan.env);
     result.runsOn = state === 'RUNNING' ? 'source' : 'nowhere';
     result.rollback = state === 'RUNNING'
-      ? `restored here from ${plan.localDir}: ${name} runs on the source again`
-      : `the restore here failed too (${r.reason}: ${tail(r)}); ${name} is ${state}; its images are in ${plan.localDir}`;
+      ? `restored here from ${images}: ${name} runs on the source again`
+      : `the restore here failed too (${r.reason}: ${tail(r)}); ${name} is ${state}; its images are in ${images}`;
   }
   await cleanTarget(remote, targetDir, plan, say);
 }

@@ -68,7 +68,9 @@ labTest('migrate: a container with a running counter moves over ssh to the targe
   const { result } = JSON.parse(r.stdout) as { result: MoveResult };
   assert.equal(result.runsOn, 'target');
   assert.ok(result.bytesSent > 0 && result.downtimeMs! > 0 && result.frozenMs !== undefined, JSON.stringify(result));
-  assert.equal(result.preDumpIterations, 0);
+  // Pre-dumps run only where CRIU can track dirty memory (the lab's 6.18 kernel has no soft-dirty bits): then the run says so.
+  if (result.preDumpIterations === 0) assert.match(r.stderr, /no pre-dump: this kernel cannot track dirty memory/);
+  else assert.match(r.stderr, /pre-dump 1 \(running\): done/);
   assert.match(r.stderr, /checkpoint here \(the freeze\): done/);
   assert.equal(await containerState({ name: c.name, lxcpath: TARGET_LXCPATH }), 'RUNNING');
   assert.equal(await containerState(c), 'STOPPED', 'never on both');

@@ -32,3 +32,15 @@ test('rsyncBytesSent reads rsync --stats', () => {
   assert.equal(rsyncBytesSent('Number of files: 3\nTotal bytes sent: 2,447,755\nTotal bytes received: 1,234\n'), 2447755);
   assert.equal(rsyncBytesSent('nothing'), 0);
 });
+
+test('preDumpAgain: while the dirty set shrinks by a tenth and is worth a round, up to the bound', async () => {
+  const { preDumpAgain, SMALL_DIRTY_SET } = await import('../../src/migrate/move.js');
+  const MiB = 1024 * 1024;
+  assert.equal(preDumpAgain([], 5), true, 'the first pre-dump');
+  assert.equal(preDumpAgain([], 0), false, '--pre-dumps 0');
+  assert.equal(preDumpAgain([256 * MiB], 5), true);
+  assert.equal(preDumpAgain([256 * MiB, 8 * MiB], 5), true, 'shrinking');
+  assert.equal(preDumpAgain([256 * MiB, 8 * MiB, 7.5 * MiB], 5), false, 'stopped shrinking');
+  assert.equal(preDumpAgain([256 * MiB, SMALL_DIRTY_SET / 2], 5), false, 'too small to be worth a round');
+  assert.equal(preDumpAgain([256, 128, 64, 32, 16].map((n) => n * MiB), 5), false, 'the bound');
+});

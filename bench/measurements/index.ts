@@ -7,5 +7,6 @@ import { doctor } from './doctor.js';
 import { doctorBusy } from './doctor-busy.js';
 import { checkpoint } from './checkpoint.js';
 import { scaling } from './scaling.js';
+import { migrate } from './migrate.js';
 
-export const MEASUREMENTS: readonly Measurement[] = [lintThroughput, startup, imageGate, doctor, doctorBusy, checkpoint, scaling];
+export const MEASUREMENTS: readonly Measurement[] = [lintThroughput, startup, imageGate, doctor, doctorBusy, checkpoint, scaling, migrate];

@@ -109,7 +109,9 @@ export function migrateCommand(setExit: (code: number) => void): CommandModule<o
       });
       if ((args.format ?? settings.format) === 'json') {
         const { VERSION } = await import('../version.js');
-        process.stdout.write(JSON.stringify({ version: VERSION, result }, null, 2) + '\n');
+        const text = JSON.stringify({ version: VERSION, result }, null, 2) + '\n';
+        if (args.output) await (await import('node:fs/promises')).writeFile(args.output, text);
+        else process.stdout.write(text);
       } else if (result.ok) {
         process.stdout.write(`✔ migrated ${name} to ${remote.host} (${move.targetLxcpath}): downtime ${seconds(result.downtimeMs)}, frozen ${seconds(result.frozenMs)}, ${result.bytesSent} bytes sent, ${result.preDumpIterations} pre-dump iterations${result.sourceRemoved ? '; the copy here was removed' : result.sourceRemoved === false ? '; the copy here could NOT be removed' : `; the stopped copy stays here (--remove-source removes it)`}\n`);
       } else {

@@ -95,7 +95,18 @@ export function migrateCommand(setExit: (code: number) => void): CommandModule<o
 
       const run = `${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}-${randomBytes(3).toString('hex')}`;
       const imagesHere = path.resolve(args['images-dir'] ?? '/var/tmp/ctcr-migrate');
+      // SIGINT/SIGTERM: the phase running ends (its programs run in their own process groups, under their own deadlines), then the
+      // move rolls back; a second signal ends ctcr at once.
+      let signalled: string | undefined;
+      const onSignal = (sig: NodeJS.Signals) => {
+        if (signalled) process.exit(130);
+        signalled = sig;
+        say(`${sig}: stopping after the current phase, then rolling back (again to quit at once)`);
+      };
+      process.on('SIGINT', onSignal);
+      process.on('SIGTERM', onSignal);
       const result = await runMove({
+        interrupted: () => signalled,
         name, lxcpath, remote, move,
         rootfs: rootfsPlan(snapshot, move, move.facts.ok ? move.facts.value : undefined),
         localDir: path.join(imagesHere, `${name}.${run}`),

@@ -11,6 +11,7 @@
  * with it running again here, restored from the same images, after making
  * sure it does not run on the target. It never runs on both.
  */
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, rm } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
@@ -41,6 +42,8 @@ export interface MovePlan {
   timeoutS: number;
   env: NodeJS.ProcessEnv;
   say: (line: string) => void;
+  /** Set by SIGINT/SIGTERM: the move stops after the phase running (each phase has its own deadline) and rolls back. */
+  interrupted?: () => string | undefined;
 }
 
 export interface PhaseRecord {
@@ -119,6 +122,8 @@ export async function runMove(plan: MovePlan): Promise<MoveResult> {
     say(`${label} ...`);
     try {
       const v = await fn();
+      const stop = plan.interrupted?.();
+      if (stop) throw new Error(`interrupted by ${stop}`);
       const ms = performance.now() - t;
       result.phases.push({ phase: label, ms, ok: true });
       say(`${label}: done in ${(ms / 1000).toFixed(2)} s`);
@@ -203,13 +208,18 @@ export async function runMove(plan: MovePlan): Promise<MoveResult> {
     result.failure = (err as Error).message;
     // A failed dump leaves the tasks running (CRIU resumes them; ctcr checkpoint thaws on its deadline).
     const state = await localState(name, plan.lxcpath, plan.env);
+    if (state !== 'RUNNING' && existsSync(path.join(finalLocal, 'inventory.img'))) {
+      // The dump itself went through (the move was interrupted after it): restore it here from those images.
+      await rollBack(plan, targetDir, finalLocal, result);
+      return result;
+    }
     result.runsOn = state === 'RUNNING' ? 'source' : 'nowhere';
     result.rollback = state === 'RUNNING' ? `the dump failed and ${name} still runs here` : `the dump failed and ${name} is ${state} here: restore it from ${finalLocal} or start it`;
     await cleanTarget(remote, targetDir, plan, say);
     return result;
   }
   try {
-    await phase('final sync of the rootfs (frozen)', copyFiles);
+    await phase('final sync of the rootfs (stopped here)', copyFiles);
     await phase('send the images', () => rsync(plan.localDir, plan.remoteDir));
     await phase('restore on the target', async () => {
       const r = await remoteCtcr(['restore', name, '-P', move.targetLxcpath, '-D', finalRemote, '--timeout', String(plan.timeoutS), ...forced], ctcrTimeout);

@@ -7,7 +7,7 @@
  * in; the rest is in the target rules' recorded cases.
  */
 import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import type { TestContext } from 'node:test';
@@ -151,4 +151,25 @@ labTest('migrate: the connection dropped while the images are sent: the containe
   assert.notEqual(await containerState({ name: c.name, lxcpath: TARGET_LXCPATH }), 'RUNNING');
   const file = path.join(c.rootfs, 'counter');
   await counterAbove(file, await counter(file));
+});
+
+labTest('migrate: SIGINT after the freeze rolls back: the container runs on the source again', async (t) => {
+  const ssh = await ensureSshHost();
+  const c = await counterContainer(t);
+  const images = scratchDir(t, 'migrate-');
+  const child = spawn(process.execPath, [CLI, ...migrateArgs(ssh, c, images, ['-f', 'json'])], { stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (b: Buffer) => (stdout += b.toString()));
+  child.stderr.on('data', (b: Buffer) => {
+    stderr += b.toString();
+    if (/checkpoint here \(the freeze\) \.\.\./.test(stderr) && !child.killed) child.kill('SIGINT');
+  });
+  const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  assert.equal(code, 3, stderr);
+  const { result } = JSON.parse(stdout) as { result: MoveResult };
+  assert.equal(result.runsOn, 'source', stderr);
+  assert.match(result.failure ?? '', /interrupted by SIGINT/);
+  assert.equal(await containerState(c), 'RUNNING');
+  assert.notEqual(await containerState({ name: c.name, lxcpath: TARGET_LXCPATH }), 'RUNNING');
 });

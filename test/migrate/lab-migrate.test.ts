@@ -127,6 +127,11 @@ labTest('migrate: refused before the freeze when the name is taken, the bridge i
   } finally {
     execFileSync('umount', [small]);
   }
+  // The pre-dump a migration would run where CRIU tracks dirty memory: lxc-checkpoint's own -p and --predump-dir.
+  const dry = await ctcr(['checkpoint', c.name, '-P', c.lxcpath, '-D', path.join(images, 'pre-2'), '--pre-dump', '--predump-dir', '../pre-1', '--dry-run']);
+  assert.equal(dry.exitCode, 0, dry.stderr);
+  assert.match(dry.stdout, /lxc-checkpoint -P \S+ -n \S+ -D \S+pre-2 -p --predump-dir \.\.\/pre-1/);
+  assert.doesNotMatch(dry.stdout, / -s( |$)/m, 'a pre-dump leaves it running');
 });
 
 labTest('migrate: the connection dropped while the images are sent: the container runs again on the source, not on the target', async (t) => {

@@ -63,7 +63,24 @@ export function migrateCommand(setExit: (code: number) => void): CommandModule<o
       const [{ remoteHost }, { inspect, resolveLxcpath, startHostFacts }, preflight, { runMove }, { rootfsPlan }, { rootfsPathsOf }] = await Promise.all([
         import('../migrate/remote.js'), import('../engine/inspect.js'), import('../migrate/preflight.js'), import('../migrate/move.js'), import('../migrate/target-facts.js'), import('../engine/lint.js'),
       ]);
-      const remote = remoteHost(args.to, { sshCommand: args['ssh-command'], remoteCtcr: args['remote-ctcr'], env: process.env });
+      const given = remoteHost(args.to, { sshCommand: args['ssh-command'], remoteCtcr: args['remote-ctcr'], env: process.env });
+      // One ssh connection for the whole move (OpenSSH connection sharing, in a folder of this run): every later rsync and
+      // ctcr there skips the handshake, which is downtime once the container is stopped. Closed at the end.
+      const { mkdtemp, rm } = await import('node:fs/promises');
+      const os = await import('node:os');
+      const controlDir = await mkdtemp(path.join(os.tmpdir(), 'ctcr-ssh-'));
+      const remote = { ...given, ssh: [...given.ssh, '-o', 'ControlMaster=auto', '-o', `ControlPath=${controlDir}/%C`, '-o', 'ControlPersist=120'] };
+      const closeShared = async () => {
+        const { run } = await import('../gather/exec.js');
+        await run(remote.ssh[0]!, [...remote.ssh.slice(1), '-O', 'exit', '--', remote.host], { env: process.env, timeoutMs: 10_000 });
+        await rm(controlDir, { recursive: true, force: true });
+      };
+      try {
+        await moveContainer();
+      } finally {
+        await closeShared();
+      }
+      async function moveContainer(): Promise<void> {
       const lxcpath = args.lxcpath ? path.resolve(args.lxcpath) : await resolveLxcpath(process.env);
       const timeoutMs = args['probe-timeout'];
       say(`doctor on both sides (${name} here, ${remote.host} there)`);
@@ -129,6 +146,7 @@ export function migrateCommand(setExit: (code: number) => void): CommandModule<o
         process.stdout.write(`✖ migration of ${name} to ${remote.host} failed: ${result.failure}\n  ${result.rollback ?? ''}\n  ${name} runs on: ${result.runsOn === 'source' ? 'this host (the source)' : result.runsOn === 'target' ? remote.host : 'NEITHER host'}\n`);
       }
       setExit(result.ok ? EXIT.ok : EXIT.failed);
+      }
     },
   };
 }

@@ -81,71 +81,71 @@ export function migrateCommand(setExit: (code: number) => void): CommandModule<o
         await closeShared();
       }
       async function moveContainer(): Promise<void> {
-      const lxcpath = args.lxcpath ? path.resolve(args.lxcpath) : await resolveLxcpath(process.env);
-      const timeoutMs = args['probe-timeout'];
-      say(`doctor on both sides (${name} here, ${remote.host} there)`);
-      const host = startHostFacts(process.env, timeoutMs);
-      const prepared = (async () => {
-        const settings = await loadSettings(args, path.join(lxcpath, name));
-        const { rules, levels, assumptions } = await loadRuleSetup(args, settings);
-        return { settings, rules, levels, assumptions, rootfsPaths: rootfsPathsOf(rules) };
-      })();
-      prepared.catch(() => undefined);
-      const inspecting = inspect({ lxcpath, names: [name], env: process.env, timeoutMs, purpose: 'dump', files: prepared, host });
-      const moving = preflight.gatherMove({ name, lxcpath, remote, env: process.env, timeoutMs, targetLxcpath: args['target-lxcpath'], imagesDir: args['target-images-dir'] }, inspecting.then((i) => i.containers[0]?.container?.initPid, () => undefined));
-      moving.catch(() => undefined);
-      const inspection = await inspecting;
-      const { settings, rules, levels } = await prepared;
-      for (const err of inspection.errors) throw err;
-      const move = await moving;
-      const results = preflight.judgeMove(inspection, move, rules, levels);
-      const snapshot = inspection.containers[0]!;
-      const container = snapshot.container!;
-      if (container.state !== 'RUNNING') throw new InputError(`container ${name} is ${container.state}: only a running container can be migrated`);
-      const errors = results.flatMap((r) => r.findings.filter((f) => f.severity === 'error').map((f) => ({ side: r.target, ...f })));
-      if (errors.length && !args.force) {
-        await emitReport(results, rules, args, settings);
-        say(`not migrating ${name}: ${errors.length} error${errors.length === 1 ? ' remains' : 's remain'} before the freeze (${[...new Set(errors.map((e) => e.ruleId))].join(', ')}); fix them or pass --force. ${name} still runs here.`);
-        return setExit(EXIT.findings);
-      }
-      if (errors.length) say(`--force: migrating despite ${errors.length} error${errors.length === 1 ? '' : 's'}: ${errors.map((e) => `${e.ruleId} (${e.message})`).join('; ')}`);
+        const lxcpath = args.lxcpath ? path.resolve(args.lxcpath) : await resolveLxcpath(process.env);
+        const timeoutMs = args['probe-timeout'];
+        say(`doctor on both sides (${name} here, ${remote.host} there)`);
+        const host = startHostFacts(process.env, timeoutMs);
+        const prepared = (async () => {
+          const settings = await loadSettings(args, path.join(lxcpath, name));
+          const { rules, levels, assumptions } = await loadRuleSetup(args, settings);
+          return { settings, rules, levels, assumptions, rootfsPaths: rootfsPathsOf(rules) };
+        })();
+        prepared.catch(() => undefined);
+        const inspecting = inspect({ lxcpath, names: [name], env: process.env, timeoutMs, purpose: 'dump', files: prepared, host });
+        const moving = preflight.gatherMove({ name, lxcpath, remote, env: process.env, timeoutMs, targetLxcpath: args['target-lxcpath'], imagesDir: args['target-images-dir'] }, inspecting.then((i) => i.containers[0]?.container?.initPid, () => undefined));
+        moving.catch(() => undefined);
+        const inspection = await inspecting;
+        const { settings, rules, levels } = await prepared;
+        for (const err of inspection.errors) throw err;
+        const move = await moving;
+        const results = preflight.judgeMove(inspection, move, rules, levels);
+        const snapshot = inspection.containers[0]!;
+        const container = snapshot.container!;
+        if (container.state !== 'RUNNING') throw new InputError(`container ${name} is ${container.state}: only a running container can be migrated`);
+        const errors = results.flatMap((r) => r.findings.filter((f) => f.severity === 'error').map((f) => ({ side: r.target, ...f })));
+        if (errors.length && !args.force) {
+          await emitReport(results, rules, args, settings);
+          say(`not migrating ${name}: ${errors.length} error${errors.length === 1 ? ' remains' : 's remain'} before the freeze (${[...new Set(errors.map((e) => e.ruleId))].join(', ')}); fix them or pass --force. ${name} still runs here.`);
+          return setExit(EXIT.findings);
+        }
+        if (errors.length) say(`--force: migrating despite ${errors.length} error${errors.length === 1 ? '' : 's'}: ${errors.map((e) => `${e.ruleId} (${e.message})`).join('; ')}`);
 
-      const run = `${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}-${randomBytes(3).toString('hex')}`;
-      const imagesHere = path.resolve(args['images-dir'] ?? '/var/tmp/ctcr-migrate');
-      // SIGINT/SIGTERM: the phase running ends (its programs run in their own process groups, under their own deadlines), then the
-      // move rolls back; a second signal ends ctcr at once.
-      let signalled: string | undefined;
-      const onSignal = (sig: NodeJS.Signals) => {
-        if (signalled) process.exit(130);
-        signalled = sig;
-        say(`${sig}: stopping after the current phase, then rolling back (again to quit at once)`);
-      };
-      process.on('SIGINT', onSignal);
-      process.on('SIGTERM', onSignal);
-      const result = await runMove({
-        interrupted: () => signalled,
-        name, lxcpath, remote, move,
-        rootfs: rootfsPlan(snapshot, move, move.facts.ok ? move.facts.value : undefined),
-        localDir: path.join(imagesHere, `${name}.${run}`),
-        remoteDir: path.join(move.imagesDir, run),
-        removeSource: Boolean(args['remove-source']),
-        maxPreDumps: args['pre-dumps'],
-        force: Boolean(args.force),
-        timeoutS: args.timeout,
-        env: process.env,
-        say,
-      });
-      if ((args.format ?? settings.format) === 'json') {
-        const { VERSION } = await import('../version.js');
-        const text = JSON.stringify({ version: VERSION, result }, null, 2) + '\n';
-        if (args.output) await (await import('node:fs/promises')).writeFile(args.output, text);
-        else process.stdout.write(text);
-      } else if (result.ok) {
-        process.stdout.write(`✔ migrated ${name} to ${remote.host} (${move.targetLxcpath}): downtime ${seconds(result.downtimeMs)}, frozen ${seconds(result.frozenMs)}, ${result.bytesSent} bytes sent, ${result.preDumpIterations} pre-dump iterations${result.sourceRemoved ? '; the copy here was removed' : result.sourceRemoved === false ? '; the copy here could NOT be removed' : `; the stopped copy stays here (--remove-source removes it)`}\n`);
-      } else {
-        process.stdout.write(`✖ migration of ${name} to ${remote.host} failed: ${result.failure}\n  ${result.rollback ?? ''}\n  ${name} runs on: ${result.runsOn === 'source' ? 'this host (the source)' : result.runsOn === 'target' ? remote.host : 'NEITHER host'}\n`);
-      }
-      setExit(result.ok ? EXIT.ok : EXIT.failed);
+        const run = `${new Date().toISOString().replace(/[-:]/g, '').replace(/\..*/, '')}-${randomBytes(3).toString('hex')}`;
+        const imagesHere = path.resolve(args['images-dir'] ?? '/var/tmp/ctcr-migrate');
+        // SIGINT/SIGTERM: the phase running ends (its programs run in their own process groups, under their own deadlines), then the
+        // move rolls back; a second signal ends ctcr at once.
+        let signalled: string | undefined;
+        const onSignal = (sig: NodeJS.Signals) => {
+          if (signalled) process.exit(130);
+          signalled = sig;
+          say(`${sig}: stopping after the current phase, then rolling back (again to quit at once)`);
+        };
+        process.on('SIGINT', onSignal);
+        process.on('SIGTERM', onSignal);
+        const result = await runMove({
+          interrupted: () => signalled,
+          name, lxcpath, remote, move,
+          rootfs: rootfsPlan(snapshot, move, move.facts.ok ? move.facts.value : undefined),
+          localDir: path.join(imagesHere, `${name}.${run}`),
+          remoteDir: path.join(move.imagesDir, run),
+          removeSource: Boolean(args['remove-source']),
+          maxPreDumps: args['pre-dumps'],
+          force: Boolean(args.force),
+          timeoutS: args.timeout,
+          env: process.env,
+          say,
+        });
+        if ((args.format ?? settings.format) === 'json') {
+          const { VERSION } = await import('../version.js');
+          const text = JSON.stringify({ version: VERSION, result }, null, 2) + '\n';
+          if (args.output) await (await import('node:fs/promises')).writeFile(args.output, text);
+          else process.stdout.write(text);
+        } else if (result.ok) {
+          process.stdout.write(`✔ migrated ${name} to ${remote.host} (${move.targetLxcpath}): downtime ${seconds(result.downtimeMs)}, frozen ${seconds(result.frozenMs)}, ${result.bytesSent} bytes sent, ${result.preDumpIterations} pre-dump iterations${result.sourceRemoved ? '; the copy here was removed' : result.sourceRemoved === false ? '; the copy here could NOT be removed' : `; the stopped copy stays here (--remove-source removes it)`}\n`);
+        } else {
+          process.stdout.write(`✖ migration of ${name} to ${remote.host} failed: ${result.failure}\n  ${result.rollback ?? ''}\n  ${name} runs on: ${result.runsOn === 'source' ? 'this host (the source)' : result.runsOn === 'target' ? remote.host : 'NEITHER host'}\n`);
+        }
+        setExit(result.ok ? EXIT.ok : EXIT.failed);
       }
     },
   };

@@ -62,8 +62,8 @@ test('doctor --target: an ssh that fails is target-facts-unavailable, NOT READY,
   assert.match(targetResult.findings[0]!.message, /^target host2: cannot read its facts: false .*exited with code 1/);
 });
 
-test('doctor --target: usage errors are one line, exit 2', async () => {
-  for (const args of [['doctor', '--target', 'h'], ['doctor', 'a', 'b', '--target', 'h'], ['doctor', 'a', '--target', '-oProxyCommand=x'], ['doctor', 'a', '--ssh-command', 'ssh']]) {
+test('doctor --target and migrate: usage errors are one line, exit 2', async () => {
+  for (const args of [['doctor', '--target', 'h'], ['doctor', 'a', 'b', '--target', 'h'], ['doctor', 'a', '--target', '-oProxyCommand=x'], ['doctor', 'a', '--ssh-command', 'ssh'], ['migrate', 'a'], ['migrate', 'a', '--to', '-oProxyCommand=x'], ['migrate', 'a/b', '--to', 'h'], ['migrate', 'a', '--to', 'h', '--pre-dumps', '-1']]) {
     const r = await ctcr(args);
     assert.equal(r.exitCode, 2, `${args.join(' ')}: ${r.stderr}`);
     assert.equal(r.stderr.trim().split('\n').length, 1, r.stderr);

@@ -11,3 +11,5 @@ export { criuErrors, rootError, rootErrorText } from './criu-log.js';
 export type { CriuError } from './criu-log.js';
 export type { CriuChoice, CriuCandidate } from './state.js';
 export { LAB_ROOT, LAB_LXCPATH, LAB_BRIDGE, LAB_TMP } from './paths.js';
+export { ensureSshHost, TARGET_LXCPATH } from './ssh-host.js';
+export type { SshHost } from './ssh-host.js';

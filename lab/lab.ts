@@ -15,6 +15,7 @@ import { withLabLock } from './lock.js';
 import { installedVersion, ensurePackages } from './packages.js';
 import { APT_PACKAGES, LAB_BRIDGE, LAB_DEFAULT_CONF, LAB_LXCPATH, LAB_OPT, LAB_ROOT, LAB_STATE_FILE } from './paths.js';
 import { newState, readState, writeState, type CriuChoice, type LabState } from './state.js';
+import { stopSshHost, TARGET_LXCPATH } from './ssh-host.js';
 
 export type Log = (msg: string) => void;
 const quiet: Log = () => undefined;
@@ -186,6 +187,13 @@ export async function labDown(opts: { log?: Log } = {}): Promise<DownReport> {
       await destroyLabContainer(containerRef(name));
       removed.push(`container ${name}`);
     }
+    // The migration target's lxcpath (lab/ssh-host.ts) and its sshd.
+    for (const name of await listContainers(TARGET_LXCPATH)) {
+      log(`destroying container ${name} of ${TARGET_LXCPATH}`);
+      await destroyLabContainer(containerRef(name, TARGET_LXCPATH));
+      removed.push(`container ${name} (${TARGET_LXCPATH})`);
+    }
+    if (stopSshHost(s?.sshHost?.pid)) removed.push(`sshd ${s!.sshHost!.pid} (127.0.0.1:${s!.sshHost!.port})`);
     for (const p of labProcesses(names)) {
       try {
         process.kill(p.pid, 'SIGKILL');

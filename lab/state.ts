@@ -45,6 +45,8 @@ export interface LabState {
   /** LXC's parking cgroups (lxc.pivot) that did not exist before the lab. */
   pivotsBefore?: string[];
   upMs?: number;
+  /** The loopback sshd of the migration target (lab/ssh-host.ts). */
+  sshHost?: { port: number; pid: number };
 }
 
 export function readState(): LabState | undefined {

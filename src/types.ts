@@ -474,6 +474,8 @@ export interface Snapshot {
   host?: HostFacts;
   container?: ContainerFacts;
   checkpointDir?: CheckpointDirFacts;
+  /** A move to another host (`ctcr doctor NAME --target HOST`, `ctcr migrate`): the target's facts and what the source needs there; read by the `target` rules. */
+  move?: import('./migrate/facts-types.js').MoveFacts;
   /** The operation the facts are gathered for: a doctor run, or before a dump or a restore. */
   purpose: 'lint' | 'doctor' | 'dump' | 'restore';
 }
@@ -539,8 +541,9 @@ export interface Rule {
   /**
    * `static` rules need only files; `live` ones need host or container facts and stay silent without them;
    * `log` ones have no check (no fact shows their cause beforehand): evaluate skips them, explain recognises them in CRIU logs only.
+   * `target` ones compare this host with a migration's target (snapshot.move) and run only when it is there.
    */
-  scope: 'static' | 'live' | 'log';
+  scope: 'static' | 'live' | 'log' | 'target';
   /**
    * CRIU log messages this rule's cause produces. explain walks the loaded rules in evaluation order
    * and the first signature that matches the root error wins.

@@ -8,5 +8,6 @@ import { doctorBusy } from './doctor-busy.js';
 import { checkpoint } from './checkpoint.js';
 import { scaling } from './scaling.js';
 import { fixSize } from './fix-size.js';
+import { migrate } from './migrate.js';
 
-export const MEASUREMENTS: readonly Measurement[] = [lintThroughput, startup, imageGate, doctor, doctorBusy, checkpoint, scaling, fixSize];
+export const MEASUREMENTS: readonly Measurement[] = [lintThroughput, startup, imageGate, doctor, doctorBusy, checkpoint, scaling, fixSize, migrate];

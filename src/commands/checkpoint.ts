@@ -29,6 +29,8 @@ interface CheckpointArgs extends ReportArgs {
   retries?: number;
   timeout?: number;
   'probe-timeout'?: number;
+  'pre-dump'?: boolean;
+  'predump-dir'?: string;
 }
 
 function builder(action: Action) {
@@ -47,6 +49,8 @@ function builder(action: Action) {
         .option('retries', { type: 'number', default: 3, describe: 'Retries after a transient failure (netlink data pending)', group: 'Run:' })
         .option('timeout', { type: 'number', default: 120, describe: `Deadline for ${action === 'dump' ? 'lxc-checkpoint/criu dump' : 'the restore'}, seconds: then ctcr kills it (its whole process group), thaws the container and exits 3`, group: 'Run:' })
         .option('probe-timeout', { type: 'number', default: 5000, describe: 'Limit for each doctor probe, ms', group: 'Run:' })
+        .option('pre-dump', { type: 'boolean', hidden: true, describe: 'Pre-dump the memory only (lxc-checkpoint -p): the container keeps running (ctcr migrate\'s iterations)', group: 'Run:' })
+        .option('predump-dir', { type: 'string', hidden: true, describe: 'The images of the previous pre-dump, relative to -D (lxc-checkpoint --predump-dir): only pages dirtied since are written', group: 'Run:' })
         .option('leave-running', { type: 'boolean', hidden: action !== 'dump', describe: 'Keep the container running after the checkpoint', group: 'Run:' })
         .example(`$0 ${action === 'dump' ? 'checkpoint' : 'restore'} web1 -D /var/tmp/web1.ckpt`, action === 'dump' ? 'check, then checkpoint web1 (it stops)' : 'restore web1 where it was checkpointed')
         .example(`$0 ${action === 'dump' ? 'checkpoint' : 'restore'} web1 -D /var/tmp/web1.ckpt --explain-options --dry-run`, 'which CRIU options, and why; run nothing'),
@@ -148,7 +152,18 @@ async function handle(action: Action, args: CheckpointArgs, setExit: (code: numb
       criuPath: criuFacts?.path,
       vethSuffix: Math.random().toString(36).slice(2, 8),
       ...(inherited ? { inheritedConfigFile: inherited } : {}),
+      ...(args['pre-dump'] ? { leaveRunning: true } : {}),
     });
+    if (action === 'dump' && (args['pre-dump'] || args['predump-dir'] !== undefined)) {
+      // ctcr migrate's iterations: lxc-checkpoint's own pre-dump options (lxc src/lxc/criu.c: -p runs criu pre-dump; --predump-dir
+      // adds --prev-images-dir DIR --track-mem), so LXC still builds the rest of the command line.
+      if (engine !== 'lxc') throw new InputError('--pre-dump and --predump-dir go through lxc-checkpoint: use --engine lxc');
+      if (args['pre-dump']) {
+        command.args.push('-p');
+        command.logFile = path.join(dir, 'pre-dump.log');
+      }
+      if (args['predump-dir'] !== undefined) command.args.push('--predump-dir', args['predump-dir']);
+    }
 
     // Errors whose CRIU option the command carries are worked around, not in the way.
     const errors = findings.filter((f) => f.severity === 'error' && !workedAround(f, command));

@@ -25,6 +25,11 @@ interface DoctorArgs extends ReportArgs, FixFlags {
   'probe-timeout': number;
   fix?: boolean;
   'fix-dry-run'?: boolean;
+  target?: string;
+  'target-lxcpath'?: string;
+  'target-images-dir'?: string;
+  'ssh-command'?: string;
+  'remote-ctcr'?: string;
 }
 
 interface DoctorContext {
@@ -63,12 +68,18 @@ export function doctorCommand(setExit: (code: number) => void): CommandModule<ob
             .option('checkpoint-dir', { alias: 'D', type: 'string', describe: 'Also check this checkpoint directory: free for a dump, or (with --restore) restorable here', group: 'Inputs:' })
             .option('restore', { alias: 'r', type: 'boolean', describe: 'Check a restore from --checkpoint-dir (the container must be stopped) instead of a dump', group: 'Inputs:' })
             .option('probe-timeout', { type: 'number', default: 10_000, describe: 'Limit for each probe, ms (a probe that hits it becomes a facts-unavailable finding); the same option as ctcr checkpoint\'s', group: 'Inputs:' })
+            .option('target', { alias: 't', type: 'string', describe: 'Also judge a migration to this host ([user@]host): reads its facts with ssh HOST ctcr facts and adds the target rules', group: 'Migration:' })
+            .option('target-lxcpath', { type: 'string', describe: "The lxcpath on the target (default: the target's LXC default)", group: 'Migration:' })
+            .option('target-images-dir', { type: 'string', describe: 'Where the images go on the target (default /var/tmp/ctcr-migrate/NAME)', group: 'Migration:' })
+            .option('ssh-command', { type: 'string', describe: 'The ssh program and its options (default $CTCR_SSH, else ssh): e.g. "ssh -p 2222 -i KEY"', group: 'Migration:' })
+            .option('remote-ctcr', { type: 'string', describe: 'The ctcr to run on the target (default $CTCR_REMOTE, else ctcr)', group: 'Migration:' })
             .option('fix', { type: 'boolean', describe: 'Apply the fixes to the containers\' configs (as ctcr fix does); restart them to take effect', group: 'Fixing:' })
             .option('fix-dry-run', { type: 'boolean', describe: 'Same as --fix --dry-run', group: 'Fixing:' })
             .example('$0 doctor', 'the host and every container in the lxcpath')
             .example('$0 doctor web1 -f json', 'one container, for a script: verdict and findings with their fixes')
             .example('$0 doctor web1 --fix --suggestions', 'apply every fix and suggestion, then restart web1')
-            .example('$0 doctor web1 -D /srv/ckpt/web1 --restore', 'can this checkpoint be restored here?'),
+            .example('$0 doctor web1 -D /srv/ckpt/web1 --restore', 'can this checkpoint be restored here?')
+            .example('$0 doctor web1 --target root@host2', 'can web1 move to host2? both sides, READY or NOT READY for the move'),
         ),
       ) as Argv<DoctorArgs>,
     handler: async (args) => {
@@ -79,6 +90,16 @@ export function doctorCommand(setExit: (code: number) => void): CommandModule<ob
       const fixing = Boolean(args.fix || args['fix-dry-run']);
       if (!fixing && (args['dry-run'] || args.suggestions || args.rule?.length)) throw new InputError('--dry-run, --suggestions and --rule choose what --fix does: add --fix');
 
+      if (args.target !== undefined) {
+        if (names.length !== 1) throw new InputError('--target judges the move of one container: name exactly one');
+        if (fixing || args['checkpoint-dir'] !== undefined) throw new InputError('--target does not combine with --fix or -D: run those on their own');
+      }
+      for (const flag of ['target-lxcpath', 'target-images-dir', 'ssh-command', 'remote-ctcr'] as const) {
+        if (args[flag] !== undefined && args.target === undefined) throw new InputError(`--${flag} belongs to a migration's target: add --target HOST`);
+      }
+      const remote = args.target !== undefined
+        ? (await import('../migrate/remote.js')).remoteHost(args.target, { sshCommand: args['ssh-command'], remoteCtcr: args['remote-ctcr'], env: process.env })
+        : undefined;
       // The host probes start first: they take longest (criu check), and need neither the rules nor the settings.
       const { inspect, resolveLxcpath, startHostFacts } = await import('../engine/inspect.js');
       const host = startHostFacts(process.env, args['probe-timeout']);
@@ -91,7 +112,7 @@ export function doctorCommand(setExit: (code: number) => void): CommandModule<ob
       })();
       // A bad settings file or rule module is an input error; the probes already started must not outlive it silently.
       prepared.catch(() => undefined);
-      const inspection = await inspect({
+      const inspecting = inspect({
         lxcpath,
         names: names.length ? names : undefined,
         env: process.env,
@@ -101,6 +122,15 @@ export function doctorCommand(setExit: (code: number) => void): CommandModule<ob
         files: prepared,
         host,
       });
+      // The target's facts are read over ssh while this host is inspected.
+      const moving = remote
+        ? import('../migrate/preflight.js').then((m) => m.gatherMove({
+          name: names[0]!, lxcpath, remote, env: process.env, timeoutMs: args['probe-timeout'],
+          targetLxcpath: args['target-lxcpath'], imagesDir: args['target-images-dir'],
+        }, inspecting.then((i) => i.containers[0]?.container?.initPid, () => undefined)))
+        : undefined;
+      moving?.catch(() => undefined);
+      const inspection = await inspecting;
       const { settings, rules, levels } = await prepared;
       const { judge } = await import('../engine/doctor.js');
       for (const note of inspection.notes) say(note);
@@ -113,7 +143,7 @@ export function doctorCommand(setExit: (code: number) => void): CommandModule<ob
         const code = await reportAfterFix(await fixAndJudge(inspection, ctx, { ...args, 'dry-run': dryRun }), dryRun, ctx, args);
         return setExit(inspection.errors.length ? EXIT.input : code);
       }
-      const results = judge(inspection, rules, levels);
+      const results = moving ? (await import('../migrate/preflight.js')).judgeMove(inspection, await moving, rules, levels) : judge(inspection, rules, levels);
       const code = await emitReport(results, rules, args, settings);
       setExit(inspection.errors.length ? EXIT.input : code);
     },

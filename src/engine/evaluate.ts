@@ -19,7 +19,8 @@ export type RuleLevels = Record<string, Severity | 'off'>;
 /** Rules that apply to this snapshot: live rules need live facts. */
 export function applicableRules(rules: readonly Rule[], snapshot: Snapshot, levels: RuleLevels): Rule[] {
   const live = snapshot.host !== undefined || snapshot.container !== undefined;
-  return rules.filter((r) => levels[r.id] !== 'off' && r.scope !== 'log' && r.check !== undefined && (r.scope === 'static' || live));
+  const move = snapshot.move !== undefined;
+  return rules.filter((r) => levels[r.id] !== 'off' && r.scope !== 'log' && r.check !== undefined && (r.scope === 'static' || (r.scope === 'target' ? move : live)));
 }
 
 /**

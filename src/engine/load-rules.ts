@@ -24,7 +24,7 @@ function validate(candidate: unknown, file: string): Rule {
   if (!SEVERITIES.includes(rule.severity as never)) throw problem(`severity '${String(rule.severity)}' is not one of ${SEVERITIES.join(', ')}`);
   if (typeof rule.summary !== 'string' || rule.summary.includes('\n')) throw problem('summary must be one line of text');
   if (!rule.docs || typeof rule.docs.why !== 'string' || typeof rule.docs.fix !== 'string') throw problem('docs.why and docs.fix are required');
-  if (rule.scope !== 'static' && rule.scope !== 'live' && rule.scope !== 'log') throw problem("scope must be 'static', 'live' or 'log'");
+  if (rule.scope !== 'static' && rule.scope !== 'live' && rule.scope !== 'log' && rule.scope !== 'target') throw problem("scope must be 'static', 'live', 'log' or 'target'");
   if (rule.scope !== 'log' && typeof rule.check !== 'function') throw problem('check is not a function');
   if (rule.messages !== undefined && (typeof rule.messages !== 'object' || rule.messages === null || Object.values(rule.messages).some((m) => typeof m !== 'string' || m.includes('\n')))) {
     throw problem('messages must map message ids to one line of text each');

@@ -44,6 +44,8 @@ export interface RuleCase {
   host?: HostFacts;
   container?: ContainerFacts;
   checkpointDir?: CheckpointDirFacts;
+  /** A migration's target facts (the `target` rules). */
+  move?: import('../../src/migrate/facts-types.js').MoveFacts;
   purpose?: Snapshot['purpose'];
   /** Rules evaluated beside the one under test (their findings are not the case's): what a suppression of them needs to count as used or unused. */
   alsoRun?: Rule[];
@@ -114,12 +116,13 @@ export async function runCase(rule: Rule, c: RuleCase): Promise<{ findings: Find
     {
       rootfsPaths: rule.rootfsPaths ?? [],
       assumptions: { criuVersion: requireVersion(c.criuVersion ?? '4.2', 'criu'), lxcVersion: requireVersion(c.lxcVersion ?? '6.0', 'lxc'), ...(c.lxcVersion === undefined ? { lxcVersionDefaulted: true } : {}) },
-      purpose: c.purpose ?? (c.host || c.container ? 'doctor' : 'lint'),
+      purpose: c.purpose ?? (c.host || c.container || c.move ? 'doctor' : 'lint'),
     },
   );
   if (c.host) snapshot.host = c.host;
   if (c.container) snapshot.container = c.container;
   if (c.checkpointDir) snapshot.checkpointDir = c.checkpointDir;
+  if (c.move) snapshot.move = c.move;
   const findings = evaluate([rule, ...(c.alsoRun ?? []).filter((r) => r.id !== rule.id)], snapshot).filter((f) => f.ruleId === rule.id);
   return { findings, dir, snapshot };
 }

@@ -22,6 +22,8 @@ import { runCase, type RuleCase } from '../helpers/rule-tester.js';
 import { asLog } from '../helpers/log-rule-tester.js';
 import { SIGNATURES } from '../helpers/signatures.js';
 import { BUSYBOX_CONFIG, busybox, host } from '../helpers/live-facts.js';
+import { move, readyTarget, sourceNeeds } from '../helpers/move-facts.js';
+import type { MachineFacts, SourceNeeds } from '../../src/migrate/facts-types.js';
 import { REPO } from '../helpers/cli.js';
 
 const rules = await loadRules();
@@ -48,6 +50,7 @@ export function overlay(base: unknown, patch: Json): unknown {
 
 /** The RuleCase an example stands for. */
 function caseOf(rule: Rule, ex: PageExample): RuleCase {
+  if (rule.scope === 'target') return targetCaseOf(ex);
   // A suppression is unused only when the rule it names ran (issue 14.4): its examples run beside every rule, as lint does.
   if (rule.id === 'unused-suppression' && ex.lang === 'lxc') return { config: ex.text, alsoRun: rules };
   if (ex.lang === 'lxc') return rule.scope === 'live' ? { config: ex.text, host: host(), container: busybox(), purpose: 'doctor' } : { config: ex.text };
@@ -61,6 +64,25 @@ function caseOf(rule: Rule, ex: PageExample): RuleCase {
     host: overlay(host(), (j.host ?? {}) as Json) as RuleCase['host'],
     container: overlay(busybox(), (j.container ?? {}) as Json) as RuleCase['container'],
     purpose: (j.purpose as Snapshot['purpose'] | undefined) ?? 'doctor',
+  };
+}
+
+/**
+ * A target rule's example: the facts that differ from a ready move of the recorded busybox container to the recorded target
+ * (test/helpers/move-facts.ts): `target` lays over the target's facts, `source` over what the source brings,
+ * `targetFactsUnavailable` makes the target's facts unreadable; `host`, `container` and `config` as for live rules.
+ */
+function targetCaseOf(ex: PageExample): RuleCase {
+  const j = (ex.lang === 'json' ? JSON.parse(ex.text) : {}) as { [k: string]: Json };
+  const facts = typeof j.targetFactsUnavailable === 'string'
+    ? { ok: false as const, reason: j.targetFactsUnavailable }
+    : (overlay(readyTarget() as unknown as Json, (j.target ?? {}) as Json) as unknown as MachineFacts);
+  return {
+    config: ex.lang === 'lxc' ? ex.text : typeof j.config === 'string' ? j.config : BUSYBOX_CONFIG,
+    host: overlay(host() as unknown as Json, (j.host ?? {}) as Json) as RuleCase['host'],
+    container: overlay(busybox() as unknown as Json, (j.container ?? {}) as Json) as RuleCase['container'],
+    move: move(facts, overlay(sourceNeeds() as unknown as Json, (j.source ?? {}) as Json) as unknown as SourceNeeds),
+    purpose: 'doctor',
   };
 }
 
@@ -103,7 +125,7 @@ for (const rule of rules) {
     const examples = examplesOf(hand);
     const kind = rule.scope === 'log' ? 'criu-log' : undefined;
     const problem = examples.filter((e) => e.section === 'Problem' && e.expect === 'fires' && (kind ? e.lang === kind : e.lang !== 'criu-log'));
-    assert.ok(problem.length > 0, rule.scope === 'log' ? 'Problem has no ```criu-log fires block' : rule.scope === 'live' ? 'Problem has no ```json fires block of facts' : 'Problem has no ```lxc fires block');
+    assert.ok(problem.length > 0, rule.scope === 'log' ? 'Problem has no ```criu-log fires block' : rule.scope === 'live' || rule.scope === 'target' ? 'Problem has no ```json fires block of facts' : 'Problem has no ```lxc fires block');
     if (rule.scope !== 'log') {
       assert.ok(examples.some((e) => e.section === 'Corrected' && e.expect === 'passes' && e.lang !== 'criu-log'), 'Corrected has no ```lxc passes (or ```json passes) block');
     }

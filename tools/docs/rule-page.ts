@@ -19,6 +19,7 @@ const SCOPE_WORDS: Record<Rule['scope'], string> = {
   static: 'static: `ctcr lint` and `ctcr doctor` check it from the files',
   live: 'live: `ctcr doctor` (and checkpoint/restore) check it on the running host and container',
   log: 'log: no fact shows it beforehand; `ctcr explain` recognises it in CRIU logs',
+  target: 'target: `ctcr doctor NAME --target HOST` and `ctcr migrate` check it from both hosts\' facts',
 };
 
 function fixKinds(rule: PageRule): string {

@@ -234,7 +234,7 @@ export async function runMove(plan: MovePlan): Promise<MoveResult> {
     result.runsOn = 'target';
     // It runs from memory now: the images are no longer needed on either side (after a rollback they are kept).
     await rm(plan.localDir, { recursive: true, force: true }).catch(() => undefined);
-    await runRemote(remote, ['rm', '-rf', '--one-file-system', plan.remoteDir], { env: plan.env, timeoutMs: 60_000 });
+    await runRemote(remote, ['sh', '-c', 'rm -rf --one-file-system "$1" && rmdir --ignore-fail-on-non-empty "$(dirname "$1")"', 'sh', plan.remoteDir], { env: plan.env, timeoutMs: 60_000 });
   } catch (err) {
     result.failure = (err as Error).message;
     await rollBack(plan, targetDir, finalLocal, result);

@@ -7,6 +7,7 @@
  * in; the rest is in the target rules' recorded cases.
  */
 import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { existsSync, readdirSync } from 'node:fs';
 import { execFileSync, spawn } from 'node:child_process';
 import assert from 'node:assert/strict';
 import path from 'node:path';
@@ -74,6 +75,9 @@ labTest('migrate: a container with a running counter moves over ssh to the targe
   assert.match(r.stderr, /checkpoint here \(the freeze\): done/);
   assert.equal(await containerState({ name: c.name, lxcpath: TARGET_LXCPATH }), 'RUNNING');
   assert.equal(await containerState(c), 'STOPPED', 'never on both');
+  // The images are removed on both sides once it runs there (the target's folder too, being empty).
+  assert.ok(!existsSync(path.join(images, 'there')), 'images left on the target');
+  assert.deepEqual(existsSync(path.join(images, 'here')) ? readdirSync(path.join(images, 'here')) : [], [], 'images left here');
   // The source's last value is where the target went on from: not restarted at 1.
   const atFreeze = await counter(path.join(c.rootfs, 'counter'));
   const there = path.join(TARGET_LXCPATH, c.name, 'rootfs', 'counter');

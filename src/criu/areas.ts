@@ -13,6 +13,8 @@ export interface CriuArea {
   name: string;
   /** The area's guidance: what to look at, which options, which doctor rules. */
   fix: string;
+  mentions?: RegExp;
+  generic?: boolean;
 }
 
 /** Source path as in CRIU's tree (`criu/sk-unix.c`, `compel/src/lib/infect.c`, v2's `sk-unix.c`) → its area. */
@@ -25,7 +27,14 @@ export function areaTable(rules: readonly Rule[]): AreaTable {
   for (const r of rules) {
     if (!r.logArea) continue;
     // First rule wins: a user rule cannot silently take a built-in area's file (rules load built-in first).
-    for (const f of r.logArea.files) if (!table.has(f)) table.set(f, { ruleId: r.id, name: r.logArea.name, fix: r.docs.fix });
+    const area: CriuArea = {
+      ruleId: r.id,
+      name: r.logArea.name,
+      fix: r.docs.fix,
+      ...(r.logArea.mentions ? { mentions: r.logArea.mentions } : {}),
+      ...(r.logArea.generic ? { generic: true } : {}),
+    };
+    for (const f of r.logArea.files) if (!table.has(f)) table.set(f, area);
   }
   return table;
 }
@@ -44,4 +53,23 @@ export function areaOf(table: AreaTable, printed: string): { file: string; area:
     if (area) return { file, area };
   }
   return undefined;
+}
+
+/**
+ * The area of an error line: its file's, except that a file serving every
+ * subsystem (a `generic` area: cr-dump.c's "Dump eventpoll (pid: 1) failed",
+ * the restorer's "sys_seccomp() returned -22", util.c's "Unable to restore
+ * TCP_CORK") gives way to the first other area whose subject the message
+ * names.
+ */
+export function areaForLine(table: AreaTable, printed: string, message: string): { file: string; area: CriuArea } | undefined {
+  const found = areaOf(table, printed);
+  if (!found?.area.generic) return found;
+  const seen = new Set<string>();
+  for (const area of table.values()) {
+    if (seen.has(area.ruleId) || area.ruleId === found.area.ruleId) continue;
+    seen.add(area.ruleId);
+    if (area.mentions?.test(message)) return { file: found.file, area };
+  }
+  return found;
 }

@@ -168,6 +168,9 @@ export const NOISE_PATTERNS: readonly RegExp[] = [
   // new netns already has; CRIU goes on and the restore succeeds (seen on every lab restore).
   /^(Error: )?ipv[46]: [Aa]ddress already assigned\.$/,
   /^(RTNETLINK answers: )?File exists$/,
+  // criu/sockets.c preload_socket_modules() only probes the sock_diag modules and goes on (a void function);
+  // a missing module that matters fails later with "The sock diag infrastructure is incomplete".
+  /^Diag module missing \(-?\d+\)$/,
 ];
 
 /** Consequences of an earlier error (criu-facts.md §0, plus CRIU's own follow-ups): the cause is above them. */
@@ -194,6 +197,9 @@ export const CASCADE_PATTERNS: readonly RegExp[] = [
   /munmap for remote map/,
   /Can't open \d+'s mapfile link/,
   /Failed to switch restore stage/,
+  // The restorer's summary of a failed thread or task: the thread prints the cause itself ("Thread pid mismatch").
+  /Unable to create a thread: \d+/,
+  /Restorer fail \d+|Restorer abnormal termination/,
   /Can't create net_ns/,
   /Can't wait or bad status/,
   /Can't open master pty/,

@@ -6,7 +6,7 @@
 import type { Severity, VersionNumber } from '../types.js';
 import { failingRun, isCascade, isNoise, isTerminal, parseCriuLog, type CriuLogAction, type CriuLogLine, type ParsedCriuLog } from './log-lines.js';
 import { matchSignature, NO_SIGNATURES, type SignatureTable } from './signatures.js';
-import { areaOf } from './areas.js';
+import { areaForLine } from './areas.js';
 
 export interface CriuLogDiagnosis {
   ruleId: string;
@@ -51,16 +51,21 @@ export function findRootError(log: ParsedCriuLog, signatures: SignatureTable = N
   let firstWeak: CriuLogLine | undefined;
   let kernelFeatures: CriuLogLine | undefined;
   const run = failingRun(log);
-  for (const line of log.lines.slice(run.from, run.to)) {
+  const lines = log.lines.slice(run.from, run.to);
+  const strong: CriuLogLine[] = [];
+  for (const line of lines) {
     if (isTerminal(line) || isNoise(line)) continue;
     const isError = line.level === 'error' || (line.origin === 'other' && line.message !== '' && matchSignature(signatures, line.message) !== undefined);
     if (!isError) continue;
     // A bare `Error: ...` is a helper's (compat vDSO) or a wrapper's (LXD's "Error: snapshot dump failed"): strong only when known.
     const unknownBare = line.origin === 'other' && matchSignature(signatures, line.message) === undefined;
-    if (!isCascade(line) && !unknownBare) return line;
-    firstWeak ??= line;
-    if (KERNEL_FEATURES_FAILED.test(line.message)) kernelFeatures ??= line;
+    if (!isCascade(line) && !unknownBare) strong.push(line);
+    else {
+      firstWeak ??= line;
+      if (KERNEL_FEATURES_FAILED.test(line.message)) kernelFeatures ??= line;
+    }
   }
+  if (strong.length) return failingTaskError(lines, strong, signatures) ?? strong[0];
   if (kernelFeatures) {
     const before = log.lines
       .slice(0, kernelFeatures.line - 1)
@@ -69,6 +74,29 @@ export function findRootError(log: ParsedCriuLog, signatures: SignatureTable = N
     if (before) return before;
   }
   return firstWeak;
+}
+
+/** `48 exited, status=1`, `49 killed by signal 9` (cr-restore.c): a restored task whose end failed the restore. */
+const TASK_ENDED = /(?<!\d)(\d+) (?:exited, status=-?\d+|killed by signal \d+)/;
+
+/**
+ * On restore every task logs with its pid (`    48: Error ...`), and the
+ * restore fails when one of them ends: the first error of that task is the
+ * cause, even when the main process logged an error that it survived
+ * earlier (`Can't open sysctl net/ipv4/tcp_rmem`). Only when the first error
+ * is not a known cause and is not that task's own.
+ */
+function failingTaskError(lines: readonly CriuLogLine[], strong: readonly CriuLogLine[], signatures: SignatureTable): CriuLogLine | undefined {
+  const first = strong[0]!;
+  if (matchSignature(signatures, first.message)) return undefined;
+  for (const line of lines) {
+    const ended = TASK_ENDED.exec(line.message);
+    if (!ended || line.level !== 'error') continue;
+    const pid = Number(ended[1]);
+    if (first.pid === pid) return undefined;
+    return strong.find((l) => l.pid === pid && l.line < line.line);
+  }
+  return undefined;
 }
 
 /** For `exited, status=N`: the helper's own output just above (a line that is not CRIU's). */
@@ -104,7 +132,7 @@ export function diagnoseLine(log: ParsedCriuLog, root: CriuLogLine, signatures: 
     };
   }
   const helper = HELPER_EXITED.test(root.message) ? helperOutputBefore(log, root) : undefined;
-  const area = root.origin === 'criu' && root.file && signatures.areas ? areaOf(signatures.areas, root.file) : undefined;
+  const area = root.origin === 'criu' && root.file && signatures.areas ? areaForLine(signatures.areas, root.file, root.message) : undefined;
   if (area) {
     const what = helper ? `a program CRIU ran failed (${root.message}): ${helper.message}` : root.message;
     return {

@@ -82,3 +82,30 @@ test("an error line of a file that is not CRIU's, or only the FAILED marker, sta
   assert.equal(explainCriuLog('Error (criu/future-subsystem.c:12): boom\nError (criu/cr-dump.c:2128): Dumping FAILED.\n', SIGNATURES).diagnoses[0]?.ruleId, 'criu-error');
   assert.equal(explainCriuLog('(00.1) Error (criu/cr-dump.c:2128): Dumping FAILED.\n', SIGNATURES).diagnoses[0]?.ruleId, 'criu-error');
 });
+
+test('a line from a file serving every subsystem goes to the area its message names; a specific file keeps its own', () => {
+  const area = (line: string) => explainCriuLog(`${line}\nError (criu/cr-restore.c:2447): Restoring FAILED.\n`, SIGNATURES).diagnoses[0]?.ruleId;
+  assert.equal(area('pie: Error (pie/restorer.c:375): sys_seccomp() returned -22'), 'criu-seccomp');
+  assert.equal(area('(00.013005) Error (criu/cr-restore.c:1003): Core march mismatch 2'), 'criu-cpu');
+  assert.equal(area('Error (criu/util.c:981): Unable to restore TCP_CORK (1): Operation not supported'), 'criu-sockets');
+  assert.equal(area('(00.029267) Error (criu/cr-dump.c:1349): Dump eventpoll (pid: 15786) failed with -1'), 'criu-files');
+  assert.equal(area('(00.1) Error (criu/cr-dump.c:1570): Collect mappings (pid: 170650) failed with -1'), 'criu-memory');
+  assert.equal(area('(00.1) Error (criu/pstree.c:386): Current sid 1 intersects with pid (1) in images'), 'criu-tasks', 'no other subject named: the file\'s area');
+  // sk-unix.c is the sockets area's own file: a word of another area in its message does not move it.
+  assert.equal(area("Error (criu/sk-unix.c:279): unix: Can't resolve fs root for pid 1 (mount namespace)"), 'criu-sockets');
+});
+
+test('on restore the first error of the task whose end failed it is the root, past an error the main process survived', () => {
+  const log = [
+    '(00.000167) Error (sysctl.c:142): Can\'t open sysctl net/ipv4/tcp_rmem: No such file or directory',
+    '(00.005886)     48: Error (fsnotify.c:486): fsnotify: Can\'t add watch for 0x3 with 0x1: Invalid argument',
+    '(00.006307) Error (cr-restore.c:1234): 48 exited, status=1',
+    '(00.006335) Error (cr-restore.c:1933): Restoring FAILED.',
+  ].join('\n');
+  const d = explainCriuLog(log, SIGNATURES).diagnoses[0]!;
+  assert.equal(d.line, 2);
+  assert.equal(d.ruleId, 'criu-files');
+  // Without the task's end, the first error stays the root.
+  const noEnd = log.split('\n').filter((l) => !l.includes('exited')).join('\n');
+  assert.equal(explainCriuLog(noEnd, SIGNATURES).diagnoses[0]!.line, 1);
+});

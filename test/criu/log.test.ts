@@ -43,8 +43,8 @@ test('the cascade after the root is skipped; the root is first', () => {
 
 test('when only cascade lines are present, the first of them is reported', () => {
   const d = diagnose('Error (criu/cr-dump.c:1681): Dump files (pid: 873) failed with -1\nError (criu/cr-dump.c:2111): Dumping FAILED.');
-  // No signature for it: the area of cr-dump.c names it.
-  assert.equal(d.ruleId, 'criu-tasks');
+  // No signature for it: cr-dump.c serves every subsystem, and "Dump files" names the files area.
+  assert.equal(d.ruleId, 'criu-files');
   assert.equal(d.line, 1);
 });
 
@@ -123,6 +123,7 @@ const SAMPLES: [string, string][] = [
   ['BUG at criu/mem.c:1234', 'criu-crashed'],
   ['4321 killed by signal 11: Segmentation fault', 'criu-crashed'],
   ['Segmentation fault (core dumped)', 'criu-crashed'],
+  ['dump signaled with 11', 'criu-crashed'],
   ['FS mnt ./sys/fs/pstore dev 0x18 root / unsupported id 35', 'unsupported-filesystem'],
   ["mqueue isn't empty", 'unsupported-filesystem'],
   ['failed to dump fs ./mnt/f (fuse): always fail', 'unsupported-filesystem'],
@@ -267,4 +268,19 @@ test('a crash is the root even when unknown errors follow it; a kill (signal 9) 
   const kill = crash.replace('signal 11: Segmentation fault', 'signal 9: Killed');
   // A kill is a consequence (cascade): the first error that is not one is the root.
   assert.equal(diagnose(kill).line, 2);
+});
+
+test('CRIU 3.x "zombie found while seizing" after a refused interrupt is a traced task; without the refusal, a zombie', () => {
+  const traced = [
+    '(03.010568) Warn  (compel/src/lib/infect.c:126): Unable to interrupt task: 31447 (Operation not permitted)',
+    '(03.010594) Error (criu/seize.c:275): zombie found while seizing',
+  ].join('\n');
+  assert.equal(diagnose(traced).ruleId, 'traced-process');
+  assert.equal(diagnose('(03.010594) Error (criu/seize.c:275): zombie found while seizing').ruleId, 'zombie-process');
+});
+
+test('"Diag module missing" is a probe CRIU goes on after: the error after it is the root', () => {
+  const d = diagnose("Error (criu/sockets.c:132): Diag module missing (-2)\nError (criu/kerndat.c:182): Can't stat self map_files 2: No such file or directory");
+  assert.equal(d.line, 2);
+  assert.equal(d.ruleId, 'criu-kernel-features');
 });

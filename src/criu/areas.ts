@@ -65,11 +65,20 @@ export function areaOf(table: AreaTable, printed: string): { file: string; area:
 export function areaForLine(table: AreaTable, printed: string, message: string): { file: string; area: CriuArea } | undefined {
   const found = areaOf(table, printed);
   if (!found?.area.generic) return found;
+  const subject = withoutErrno(message);
   const seen = new Set<string>();
   for (const area of table.values()) {
     if (seen.has(area.ruleId) || area.ruleId === found.area.ruleId) continue;
     seen.add(area.ruleId);
-    if (area.mentions?.test(message)) return { file: found.file, area };
+    if (area.mentions?.test(subject)) return { file: found.file, area };
   }
   return found;
+}
+
+/** strerror texts end many messages and name no subsystem ("No such file or directory" is not about files). */
+const ERRNO_TEXT =
+  /: (?:No such file or directory|Bad file descriptor|File exists|Too many open files|File too large|Text file busy|Is a directory|Not a directory|Operation not permitted|Permission denied|Invalid argument|No such process|Device or resource busy|Resource temporarily unavailable|No space left on device|Read-only file system|Broken pipe|Protocol error|Function not implemented|Operation not supported|No such device(?: or address)?|Cannot allocate memory|Bad address|Interrupted system call|Connection refused|Address already in use|Cannot assign requested address)$/;
+
+function withoutErrno(message: string): string {
+  return message.trim().replace(ERRNO_TEXT, '');
 }

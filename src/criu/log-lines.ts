@@ -170,7 +170,7 @@ export const NOISE_PATTERNS: readonly RegExp[] = [
   /^(RTNETLINK answers: )?File exists$/,
   // criu/sockets.c preload_socket_modules() only probes the sock_diag modules and goes on (a void function);
   // a missing module that matters fails later with "The sock diag infrastructure is incomplete".
-  /^Diag module missing \(-?\d+\)$/,
+  /^(?:sockets: )?Diag module missing \(-?\d+\)$/,
 ];
 
 /** Consequences of an earlier error (criu-facts.md §0, plus CRIU's own follow-ups): the cause is above them. */

@@ -109,3 +109,8 @@ test('on restore the first error of the task whose end failed it is the root, pa
   const noEnd = log.split('\n').filter((l) => !l.includes('exited')).join('\n');
   assert.equal(explainCriuLog(noEnd, SIGNATURES).diagnoses[0]!.line, 1);
 });
+
+test("a strerror text names no area: \"No such file or directory\" does not move a /proc error to the files area", () => {
+  const d = explainCriuLog('(00.000502) Error (criu/proc_parse.c:2600): Can\'t open 2833428/task/2833428/children on procfs: No such file or directory\n', SIGNATURES).diagnoses[0]!;
+  assert.equal(d.ruleId, 'criu-tasks');
+});

@@ -13,9 +13,17 @@ import { BUILTIN_RULES, SIGNATURES } from '../helpers/signatures.js';
 import { listFixtures, readFixture } from './fixtures.js';
 
 /** Set from what explain reached when the fixtures were collected (see the printed line); raise it, never lower it to pass. */
-const RECALL_FLOOR = 68;
+const RECALL_FLOOR = 78;
+/**
+ * The held-out logs (held-out/): labelled from their threads before explain first ran on them. That first run
+ * named 9 of 13; two generic bugs it showed were fixed since (a "sockets: " prefix on a noise line, and strerror
+ * texts like "No such file or directory" read as naming the files area), giving 10. Nothing else was tuned to them.
+ */
+const HELD_OUT_FLOOR = 10;
 
 const logs = listFixtures('explain-recall').filter((f) => f.endsWith('.log'));
+const tunedTo = logs.filter((f) => !f.startsWith('held-out/'));
+const heldOut = logs.filter((f) => f.startsWith('held-out/'));
 const ruleIds = new Set(BUILTIN_RULES.map((r) => r.id));
 
 function header(text: string, key: string): string | undefined {
@@ -23,7 +31,8 @@ function header(text: string, key: string): string | undefined {
 }
 
 test('there are at least 60 public logs, each with its source and a settled cause that is a rule', () => {
-  assert.ok(logs.length >= 60, `${logs.length} logs`);
+  assert.ok(tunedTo.length >= 60, `${tunedTo.length} logs`);
+  assert.ok(heldOut.length >= 10, `${heldOut.length} held-out logs`);
   for (const f of logs) {
     const text = readFixture(`explain-recall/${f}`);
     assert.match(header(text, 'source') ?? '', /^https:\/\/github\.com\/[\w.-]+\/[\w.-]+\/(issues|pull)\/\d+$/, `${f}: # source:`);
@@ -33,17 +42,24 @@ test('there are at least 60 public logs, each with its source and a settled caus
   }
 });
 
-test('explain names the settled cause of the public logs (recall printed)', () => {
+function recall(files: readonly string[]): { hits: number; misses: string[] } {
   const misses: string[] = [];
-  for (const f of logs) {
+  for (const f of files) {
     const text = readFixture(`explain-recall/${f}`);
     const got = explainCriuLog(text, SIGNATURES).diagnoses[0]?.ruleId ?? '(none)';
     if (got !== header(text, 'cause')) misses.push(`${f}: settled ${header(text, 'cause')}, explain says ${got}`);
   }
-  const hits = logs.length - misses.length;
-  console.log(`explain recall: ${hits}/${logs.length} fixture logs name the settled cause`);
-  for (const m of misses) console.log(`  miss: ${m}`);
-  assert.ok(hits >= RECALL_FLOOR, `recall ${hits}/${logs.length} fell below the floor of ${RECALL_FLOOR}`);
+  return { hits: files.length - misses.length, misses };
+}
+
+test('explain names the settled cause of the public logs (recall printed)', () => {
+  const all = recall(logs);
+  const held = recall(heldOut);
+  console.log(`explain recall: ${all.hits}/${logs.length} fixture logs name the settled cause`);
+  console.log(`explain recall, held out (labelled before explain ran on them; 9/13 at that first run): ${held.hits}/${heldOut.length}; logs collected while tuning: ${all.hits - held.hits}/${tunedTo.length}`);
+  for (const m of all.misses) console.log(`  miss: ${m}`);
+  assert.ok(all.hits >= RECALL_FLOOR, `recall ${all.hits}/${logs.length} fell below the floor of ${RECALL_FLOOR}`);
+  assert.ok(held.hits >= HELD_OUT_FLOOR, `held-out recall ${held.hits}/${heldOut.length} fell below the floor of ${HELD_OUT_FLOOR}`);
 });
 
 test('no fixture log with an error line gets the bare criu-error', () => {

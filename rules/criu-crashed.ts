@@ -44,10 +44,13 @@ export default defineRule({
       ],
     },
     {
-      // LXC's criu.c when criu itself died of a signal: "dump signaled with 11".
-      pattern: /\b(dump|restore) signaled with (4|5|6|7|8|11|31)(?!\d)/,
-      explain: (m) => ({ message: `criu crashed during the ${m[1]}: killed by ${CRASH_SIGNALS.get(Number(m[2]))} (LXC: ${m[0]})`, fix: CRASH_FIX }),
-      samples: [{ line: 'lxc-checkpoint: u1: criu.c: do_dump: 1192 dump signaled with 11', source: 'https://github.com/checkpoint-restore/criu/issues/519 (fixtures/explain-recall/lxc-dump-signaled-criu519.log)' }],
+      // LXC's criu.c when criu itself died of a signal: "dump signaled with 11" (dump), "CRIU was killed with signal 11" (restore).
+      pattern: /\b(?:(dump|restore) signaled with|CRIU was killed with signal) (4|5|6|7|8|11|31)(?!\d)/,
+      explain: (m) => ({ message: `criu crashed during the ${m[1] ?? 'restore'}: killed by ${CRASH_SIGNALS.get(Number(m[2]))} (LXC: ${m[0]})`, fix: CRASH_FIX }),
+      samples: [
+        { line: 'lxc-checkpoint: u1: criu.c: do_dump: 1192 dump signaled with 11', source: 'https://github.com/checkpoint-restore/criu/issues/519 (fixtures/explain-recall/lxc-dump-signaled-criu519.log)' },
+        { line: 'lxc-checkpoint: c1: criu.c: do_restore: 1108 CRIU was killed with signal 11', source: 'lxc src/lxc/criu.c do_restore (the message it prints, with this run\'s values)' },
+      ],
     },
     {
       // What the shell, glibc or the kernel's log print when criu itself dies (pasted next to the log in issues).

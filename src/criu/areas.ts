@@ -62,7 +62,13 @@ export function areaOf(table: AreaTable, printed: string): { file: string; area:
  * TCP_CORK") gives way to the first other area whose subject the message
  * names.
  */
-export function areaForLine(table: AreaTable, printed: string, message: string): { file: string; area: CriuArea } | undefined {
+export function areaForLine(table: AreaTable, printed: string, message: string, origin: 'criu' | 'lxc' = 'criu'): { file: string; area: CriuArea } | undefined {
+  // LXC's files share names with CRIU's (criu.c, cgroup.c): LXC areas list theirs as `lxc:FILE`, with `lxc:*` for the rest.
+  if (origin === 'lxc') {
+    const base = printed.split('/').pop()!;
+    const area = table.get(`lxc:${printed}`) ?? table.get(`lxc:${base}`) ?? table.get('lxc:*');
+    return area ? { file: printed, area } : undefined;
+  }
   const found = areaOf(table, printed);
   if (!found?.area.generic) return found;
   const subject = withoutErrno(message);

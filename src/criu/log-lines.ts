@@ -37,13 +37,15 @@ const INFO_LINE = /^\((\d+\.\d+)\)\s*(?:(\d+):\s+)?(?:pie:\s*(\d+):\s+)?(.*)$/;
 /** Helpers CRIU forks print `Error: ...` without a source position (compat vDSO helper). */
 const BARE_ERROR = /^Error:\s+(.*)$/;
 /** lxc-checkpoint's stderr: `lxc-checkpoint: c1: criu.c: do_dump: 1124 dump failed with 1`. */
-const LXC_STDERR = /^lxc-[a-z-]+:\s+(?:[^:]+:\s+)?([\w.-]+\.c):\s+(\w+):\s+(\d+)\s+(.*)$/;
+const LXC_STDERR = /^lxc-[a-z-]+:\s+(?:[^:]+:\s+)?([\w./-]+\.c):\s+(\w+):\s+(\d+)\s+(.*)$/;
 /** LXC's log file: `lxc-checkpoint c1 20190412122351.870 ERROR    criu - criu.c:do_dump:1328 - dump failed with 1`. */
-const LXC_LOGFILE = /\b(ERROR|WARN)\s+\S+\s+-\s+([\w.-]+\.c):(\w+):(\d+)\s+-\s+(.*)$/;
+const LXC_LOGFILE = /\b(ERROR|WARN)\s+\S+\s+-\s+([\w./-]+\.c):(\w+):(\d+)\s+-\s+(.*)$/;
+/** CI logs prefix every line with a timestamp (GitHub Actions `2021-04-15T18:52:48.0085803Z `, zdtm's `11:55:43 `). */
+const CI_TIMESTAMP = /^(?:\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:\.\d+)?Z?:?|\d\d:\d\d:\d\d)\s+/;
 const PREFIX = /^([a-z][a-z0-9_-]*):\s/;
 
 function classify(raw: string, lineNumber: number): CriuLogLine {
-  const text = raw.replace(/\r$/, '').replace(QUOTE_MARKS, '').trim();
+  const text = raw.replace(/\r$/, '').replace(QUOTE_MARKS, '').trim().replace(CI_TIMESTAMP, '');
   const criu = CRIU_LEVEL_LINE.exec(text);
   if (criu) {
     const message = criu[7]!.trim();
@@ -207,6 +209,8 @@ export const CASCADE_PATTERNS: readonly RegExp[] = [
   // LXD's and LXC's wrapping of criu's failure
   /^(?:snapshot|migration) (?:dump|restore) failed/,
   /dump failed with \d+|restore failed with \d+|criu output:|Checkpointing \S+ failed|Restoring \S+ failed/,
+  // LXC's criu.c on restore: the restore's own output follows, or CRIU's restore.log has the cause.
+  /criu process exited -?\d+, output:|restore process died|unknown dump exit -?\d+/,
 ];
 
 export function isNoise(line: CriuLogLine): boolean {

@@ -7,6 +7,7 @@ import type { Severity, VersionNumber } from '../types.js';
 import { failingRun, isCascade, isNoise, isTerminal, parseCriuLog, type CriuLogAction, type CriuLogLine, type ParsedCriuLog } from './log-lines.js';
 import { matchSignature, NO_SIGNATURES, type SignatureTable } from './signatures.js';
 import { areaForLine } from './areas.js';
+import { helperOutputBefore } from './log-helpers.js';
 
 export interface CriuLogDiagnosis {
   ruleId: string;
@@ -99,16 +100,6 @@ function failingTaskError(lines: readonly CriuLogLine[], strong: readonly CriuLo
   return undefined;
 }
 
-/** For `exited, status=N`: the helper's own output just above (a line that is not CRIU's). */
-function helperOutputBefore(log: ParsedCriuLog, line: CriuLogLine): CriuLogLine | undefined {
-  for (let i = line.line - 2; i >= 0 && i >= line.line - 6; i--) {
-    const l = log.lines[i]!;
-    if (l.origin === 'other' && l.message !== '') return l;
-    if (l.origin === 'criu' && l.level !== 'info') return undefined;
-  }
-  return undefined;
-}
-
 export function diagnoseLine(log: ParsedCriuLog, root: CriuLogLine, signatures: SignatureTable = NO_SIGNATURES): CriuLogDiagnosis {
   const base = { severity: 'error' as Severity, line: root.line, excerpt: excerptOf(root) };
   const found = matchSignature(signatures, root.message);
@@ -132,7 +123,7 @@ export function diagnoseLine(log: ParsedCriuLog, root: CriuLogLine, signatures: 
     };
   }
   const helper = HELPER_EXITED.test(root.message) ? helperOutputBefore(log, root) : undefined;
-  const area = root.origin === 'criu' && root.file && signatures.areas ? areaForLine(signatures.areas, root.file, root.message) : undefined;
+  const area = root.origin !== 'other' && root.file && signatures.areas ? areaForLine(signatures.areas, root.file, root.message, root.origin) : undefined;
   if (area) {
     const what = helper ? `a program CRIU ran failed (${root.message}): ${helper.message}` : root.message;
     return {

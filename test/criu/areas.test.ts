@@ -6,7 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { areaOf } from '../../src/criu/areas.js';
+import { areaForLine, areaOf } from '../../src/criu/areas.js';
 import { explainCriuLog } from '../../src/criu/log.js';
 import { BUILTIN_RULES, SIGNATURES } from '../helpers/signatures.js';
 import { readFixture } from './fixtures.js';
@@ -45,7 +45,8 @@ test('no file is in two areas, and every listed file is one of CRIU\'s (no typos
     assert.equal(r.scope, 'log', r.id);
     assert.ok(r.logArea!.files.length > 0, r.id);
     for (const f of r.logArea!.files) {
-      assert.ok(known.has(f), `${r.id}: ${f} is not a file of CRIU`);
+      // LXC's files are named `lxc:FILE` (lxc-checkpoint-error), apart from CRIU's.
+      assert.ok(known.has(f) || f.startsWith('lxc:'), `${r.id}: ${f} is not a file of CRIU`);
       assert.equal(seen.get(f), undefined, `${f} in ${seen.get(f)} and ${r.id}`);
       seen.set(f, r.id);
     }
@@ -113,4 +114,15 @@ test('on restore the first error of the task whose end failed it is the root, pa
 test("a strerror text names no area: \"No such file or directory\" does not move a /proc error to the files area", () => {
   const d = explainCriuLog('(00.000502) Error (criu/proc_parse.c:2600): Can\'t open 2833428/task/2833428/children on procfs: No such file or directory\n', SIGNATURES).diagnoses[0]!;
   assert.equal(d.ruleId, 'criu-tasks');
+});
+
+test("LXC's lines name LXC's area, never one of CRIU's files of the same name", () => {
+  assert.equal(areaForLine(areas, 'criu.c', 'dump failed with 1', 'lxc')?.area.ruleId, 'lxc-checkpoint-error');
+  assert.equal(areaForLine(areas, 'cgroups/cgfsng.c', 'Failed to create cgroup', 'lxc')?.area.ruleId, 'lxc-checkpoint-error');
+  assert.notEqual(areaForLine(areas, 'cgroup.c', 'cg: failed', 'criu')?.area.ruleId, 'lxc-checkpoint-error');
+  // lxc-checkpoint's stderr as GitHub Actions prints it, with a timestamp before each line.
+  const ci = '2021-04-15T18:52:48.0085803Z lxc-checkpoint: lxc-test-criu: criu.c: do_dump: 1279 dump failed with 1\n2021-04-15T18:52:48.0091575Z lxc-checkpoint: lxc-test-criu: tools/lxc_checkpoint.c: checkpoint: 184 Checkpointing lxc-test-criu failed\n';
+  const d = explainCriuLog(ci, SIGNATURES).diagnoses[0]!;
+  assert.equal(d.ruleId, 'lxc-checkpoint-error');
+  assert.equal(d.line, 1);
 });

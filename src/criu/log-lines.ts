@@ -44,8 +44,17 @@ const LXC_LOGFILE = /\b(ERROR|WARN)\s+\S+\s+-\s+([\w./-]+\.c):(\w+):(\d+)\s+-\s+
 const CI_TIMESTAMP = /^(?:\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:\.\d+)?Z?:?|\d\d:\d\d:\d\d)\s+/;
 const PREFIX = /^([a-z][a-z0-9_-]*):\s/;
 
+/** zdtm prints grepped lines as Python bytes (`b'(00.1) Error ...'`), runc and podman inside `msg="..."`: the quotes are not the message's. */
+function unwrap(text: string): string {
+  const bytes = /^b(['"])(.*)\1$/.exec(text);
+  if (bytes) return bytes[2]!.replace(/\\t/g, '\t').replace(/\\(['"\\])/g, '$1');
+  const msg = /^(.*\bmsg=)"(.*)"\s*$/.exec(text);
+  if (msg) return `${msg[1]}${msg[2]!.replace(/\\"/g, '"')}`;
+  return text;
+}
+
 function classify(raw: string, lineNumber: number): CriuLogLine {
-  const text = raw.replace(/\r$/, '').replace(QUOTE_MARKS, '').trim().replace(CI_TIMESTAMP, '');
+  const text = unwrap(raw.replace(/\r$/, '').replace(QUOTE_MARKS, '').trim().replace(CI_TIMESTAMP, ''));
   const criu = CRIU_LEVEL_LINE.exec(text);
   if (criu) {
     const message = criu[7]!.trim();

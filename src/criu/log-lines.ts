@@ -53,6 +53,11 @@ function unwrap(text: string): string {
   return text;
 }
 
+/** One line as parseCriuLog reads it (for callers that stop at the first line they need). */
+export function classifyLine(raw: string, lineNumber: number): CriuLogLine {
+  return classify(raw, lineNumber);
+}
+
 function classify(raw: string, lineNumber: number): CriuLogLine {
   const text = unwrap(raw.replace(/\r$/, '').replace(QUOTE_MARKS, '').trim().replace(CI_TIMESTAMP, ''));
   const criu = CRIU_LEVEL_LINE.exec(text);

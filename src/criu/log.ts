@@ -4,7 +4,7 @@
  * uses for the same problem.
  */
 import type { Severity, VersionNumber } from '../types.js';
-import { failingRun, isCascade, isNoise, isTerminal, parseCriuLog, type CriuLogAction, type CriuLogLine, type ParsedCriuLog } from './log-lines.js';
+import { classifyLine, failingRun, isCascade, isNoise, isTerminal, parseCriuLog, type CriuLogAction, type CriuLogLine, type ParsedCriuLog } from './log-lines.js';
 import { matchSignature, NO_SIGNATURES, type SignatureTable } from './signatures.js';
 import { areaForLine } from './areas.js';
 import { helperOutputBefore } from './log-helpers.js';
@@ -176,14 +176,16 @@ function looksBinary(text: string): boolean {
  */
 export function notACriuLog(text: string, signatures: SignatureTable = NO_SIGNATURES): string | undefined {
   if (looksBinary(text)) return 'not a CRIU or LXC log: binary data';
-  const log = parseCriuLog(text);
-  const recognised = log.lines.some(
-    (l) =>
+  // Stops at the first line it knows: a -v4 log has tens of thousands, and CRIU's first line settles it.
+  const recognised = text.split('\n').some((raw, i) => {
+    const l = classifyLine(raw.replace(/\r$/, ''), i + 1);
+    return (
       l.origin !== 'other' ||
       isTerminal(l) ||
       isCascade(l) ||
       CRIU_OWN_OUTPUT.test(l.message) ||
-      (l.message !== '' && matchSignature(signatures, l.message) !== undefined),
-  );
+      (l.message !== '' && matchSignature(signatures, l.message) !== undefined)
+    );
+  });
   return recognised ? undefined : 'not a CRIU or LXC log: no line of it is CRIU\'s (Error (file:line): ..., (00.000123) ...) or LXC\'s (lxc-checkpoint: ..., ERROR ... criu.c:...)';
 }

@@ -57,7 +57,8 @@ export function helperOutputBefore(log: ParsedCriuLog, line: CriuLogLine): CriuL
 }
 
 /** How CRIU logs a network tool it runs (criu/net.c run_ip_tool, run_iptables_tool; criu/netfilter.c): `Running ip route restore`. */
-const NETWORK_TOOL_RUN = /^Running (?:(ip) (.+?)|(\S+) for (\S+)|(iptables|nftables) \[(.*)\])\s*$/;
+// CRIU 4.x prints them under net.c's prefix: `net: \tRunning ip route restore`.
+const NETWORK_TOOL_RUN = /^(?:net:\s+)?Running (?:(ip) (.+?)|(\S+) for (\S+)|(iptables|nftables) \[(.*)\])\s*$/;
 
 export interface NetworkToolRun {
   /** `ip route restore`, `iptables-restore`, `iptables -w -t filter -I INPUT ...` */

@@ -13,13 +13,14 @@ import { BUILTIN_RULES, SIGNATURES } from '../helpers/signatures.js';
 import { listFixtures, readFixture } from './fixtures.js';
 
 /** Set from what explain reached when the fixtures were collected (see the printed line); raise it, never lower it to pass. */
-const RECALL_FLOOR = 78;
+const RECALL_FLOOR = 82;
 /**
- * The held-out logs (held-out/): labelled from their threads before explain first ran on them. That first run
- * named 9 of 13; two generic bugs it showed were fixed since (a "sockets: " prefix on a noise line, and strerror
- * texts like "No such file or directory" read as naming the files area), giving 10. Nothing else was tuned to them.
+ * The held-out logs (held-out/): labelled from their threads before explain first ran on them, in two batches.
+ * The first runs named 9 of 13 and 4 of 5; two generic bugs the first batch showed were fixed since (a "sockets: "
+ * prefix on a noise line, and strerror texts like "No such file or directory" read as naming the files area),
+ * giving 14 of 18. Nothing else was tuned to them; their misses are printed.
  */
-const HELD_OUT_FLOOR = 10;
+const HELD_OUT_FLOOR = 14;
 
 const logs = listFixtures('explain-recall').filter((f) => f.endsWith('.log'));
 const tunedTo = logs.filter((f) => !f.startsWith('held-out/'));
@@ -56,7 +57,7 @@ test('explain names the settled cause of the public logs (recall printed)', () =
   const all = recall(logs);
   const held = recall(heldOut);
   console.log(`explain recall: ${all.hits}/${logs.length} fixture logs name the settled cause`);
-  console.log(`explain recall, held out (labelled before explain ran on them; 9/13 at that first run): ${held.hits}/${heldOut.length}; logs collected while tuning: ${all.hits - held.hits}/${tunedTo.length}`);
+  console.log(`explain recall, held out (labelled before explain ran on them; 13/18 at those first runs): ${held.hits}/${heldOut.length}; logs collected while tuning: ${all.hits - held.hits}/${tunedTo.length}`);
   for (const m of all.misses) console.log(`  miss: ${m}`);
   assert.ok(all.hits >= RECALL_FLOOR, `recall ${all.hits}/${logs.length} fell below the floor of ${RECALL_FLOOR}`);
   assert.ok(held.hits >= HELD_OUT_FLOOR, `held-out recall ${held.hits}/${heldOut.length} fell below the floor of ${HELD_OUT_FLOOR}`);

@@ -60,7 +60,7 @@ export function areaOf(table: AreaTable, printed: string): { file: string; area:
  * subsystem (a `generic` area: cr-dump.c's "Dump eventpoll (pid: 1) failed",
  * the restorer's "sys_seccomp() returned -22", util.c's "Unable to restore
  * TCP_CORK") gives way to the first other area whose subject the message
- * names.
+ * names; so does a file no list has (a newer CRIU's).
  */
 export function areaForLine(table: AreaTable, printed: string, message: string, origin: 'criu' | 'lxc' = 'criu'): { file: string; area: CriuArea } | undefined {
   // LXC's files share names with CRIU's (criu.c, cgroup.c): LXC areas list theirs as `lxc:FILE`, with `lxc:*` for the rest.
@@ -70,13 +70,14 @@ export function areaForLine(table: AreaTable, printed: string, message: string, 
     return area ? { file: printed, area } : undefined;
   }
   const found = areaOf(table, printed);
-  if (!found?.area.generic) return found;
+  if (found && !found.area.generic) return found;
+  // A file CRIU did not have when these lists were made (a newer CRIU): the message's subject may still name the area.
   const subject = withoutErrno(message);
   const seen = new Set<string>();
   for (const area of table.values()) {
-    if (seen.has(area.ruleId) || area.ruleId === found.area.ruleId) continue;
+    if (seen.has(area.ruleId) || area.ruleId === found?.area.ruleId) continue;
     seen.add(area.ruleId);
-    if (area.mentions?.test(subject)) return { file: found.file, area };
+    if (area.mentions?.test(subject)) return { file: found?.file ?? printed, area };
   }
   return found;
 }

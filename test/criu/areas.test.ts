@@ -79,8 +79,10 @@ test('an unknown message names the area of its file, with the file and the area 
   assert.match(d.fix, /tcp-established/);
 });
 
-test("an error line of a file that is not CRIU's, or only the FAILED marker, stays criu-error", () => {
+test("an error line of a file that is not CRIU's and names no area's subject, or only the FAILED marker, stays criu-error", () => {
   assert.equal(explainCriuLog('Error (criu/future-subsystem.c:12): boom\nError (criu/cr-dump.c:2128): Dumping FAILED.\n', SIGNATURES).diagnoses[0]?.ruleId, 'criu-error');
+  // A newer CRIU's file: the subject of its message still names the area.
+  assert.equal(explainCriuLog('Error (criu/landlock.c:12): seccomp: cannot stack the filter\n', SIGNATURES).diagnoses[0]?.ruleId, 'criu-seccomp');
   assert.equal(explainCriuLog('(00.1) Error (criu/cr-dump.c:2128): Dumping FAILED.\n', SIGNATURES).diagnoses[0]?.ruleId, 'criu-error');
 });
 

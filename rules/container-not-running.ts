@@ -17,6 +17,13 @@ export default defineRule({
     fix: 'Start it (lxc-start -n NAME) and run the doctor again. To check a restore from a checkpoint directory instead, run ctcr doctor NAME -D DIR --restore.',
     reference: 'lxc src/lxc/lxccontainer.c do_lxcapi_migrate',
   },
+  logSignatures: [
+    {
+      pattern: /(\S+) not running, not checkpointing/,
+      explain: (m) => ({ message: `lxc-checkpoint was asked to checkpoint ${m[1]}, which is not running`, fix: 'Start the container first (lxc-start -n NAME), or restore it (lxc-checkpoint -r) if it was checkpointed and stopped.' }),
+      samples: [{ line: 'lxc-checkpoint: c1: tools/lxc_checkpoint.c: checkpoint: 158 c1 not running, not checkpointing', source: "lxc src/lxc/tools/lxc_checkpoint.c checkpoint() (the message it prints, with this run's values)" }],
+    },
+  ],
   check(snapshot) {
     const c = snapshot.container;
     if (!c || !dumpSide(snapshot) || isRunning(c)) return [];

@@ -15,6 +15,13 @@ export default defineRule({
     fix: 'Stop it first (lxc-stop -n NAME), or restore under another name on another host.',
     reference: 'lxc src/lxc/lxccontainer.c do_lxcapi_migrate',
   },
+  logSignatures: [
+    {
+      pattern: /(\S+) is running, not restoring/,
+      explain: (m) => ({ message: `lxc-checkpoint was asked to restore ${m[1]}, which is running`, fix: 'Stop the running container first (lxc-stop -n NAME), or restore under another name; a checkpoint with -s (stop) leaves it stopped.' }),
+      samples: [{ line: 'lxc-checkpoint: c1: tools/lxc_checkpoint.c: restore: 214 c1 is running, not restoring', source: "lxc src/lxc/tools/lxc_checkpoint.c restore() (the message it prints, with this run's values)" }],
+    },
+  ],
   check(snapshot) {
     const c = snapshot.container;
     if (!c || snapshot.purpose !== 'restore' || !isRunning(c)) return [];

@@ -44,12 +44,22 @@ export default defineRule({
       ],
     },
     {
+      // LXC's criu.c when criu itself died of a signal: "dump signaled with 11" (dump), "CRIU was killed with signal 11" (restore).
+      pattern: /\b(?:(dump|restore) signaled with|CRIU was killed with signal) (4|5|6|7|8|11|31)(?!\d)/,
+      explain: (m) => ({ message: `criu crashed during the ${m[1] ?? 'restore'}: killed by ${CRASH_SIGNALS.get(Number(m[2]))} (LXC: ${m[0]})`, fix: CRASH_FIX }),
+      samples: [
+        { line: 'lxc-checkpoint: u1: criu.c: do_dump: 1192 dump signaled with 11', source: 'https://github.com/checkpoint-restore/criu/issues/519 (fixtures/explain-recall/lxc-dump-signaled-criu519.log)' },
+        { line: 'lxc-checkpoint: c1: criu.c: do_restore: 1108 CRIU was killed with signal 11', source: 'lxc src/lxc/criu.c do_restore (the message it prints, with this run\'s values)' },
+      ],
+    },
+    {
       // What the shell, glibc or the kernel's log print when criu itself dies (pasted next to the log in issues).
-      pattern: /Segmentation fault|segfault at [0-9a-f]+ ip |\(core dumped\)|\*\*\* stack smashing detected \*\*\*|\bIllegal instruction\b|double free or corruption|\bBus error\b|Assertion `.*' failed/,
+      pattern: /Segmentation fault|segfault at [0-9a-f]+ ip |\(core dumped\)|\*\*\* stack smashing detected \*\*\*|\*\*\* Error in `[^`']+': |\bIllegal instruction\b|double free or corruption|\bBus error\b|Assertion `.*' failed/,
       explain: (m) => ({ message: `a process crashed (${m[0]})`, fix: CRASH_FIX }),
       samples: [
         { line: 'criu[12345]: segfault at 0 ip 000055d0c1a2b3c4 sp 00007ffd1e2f3a40 error 4 in criu[55d0c1a00000+a0000]', source: 'the kernel\'s segfault report (arch/x86/mm/fault.c show_signal_msg), as users paste it from dmesg' },
         { line: 'Segmentation fault (core dumped)', source: 'bash\'s report of a command killed by SIGSEGV' },
+        { line: "*** Error in `criu': free(): invalid pointer: 0x00007f2dfd5c0bf0 ***", source: 'https://github.com/checkpoint-restore/criu/issues/429 (glibc aborting criu; fixtures/explain-recall/glibc-abort-remaps-criu429.log)' },
       ],
     },
   ],

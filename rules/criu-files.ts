@@ -12,6 +12,8 @@ export default defineRule({
   },
   logArea: {
     name: "file and file descriptor dump/restore",
+    // Its subject as a message from a file that serves every subsystem names it (src/criu/areas.ts areaForLine).
+    mentions: /\bfiles?\b|\bfds?\b|\beventpoll\b|\bepoll\b|\binotify\b|\bfanotify\b|\bfsnotify\b|\bpipes?\b|\bfifo\b|\bghost\b/,
     // CRIU's source files of this area: v4.2's (fixtures/criu-sources/v4.2.txt) and the paths older versions printed (older.txt).
     files: [
       'criu/bpfmap.c',

@@ -12,6 +12,8 @@ export default defineRule({
   },
   logArea: {
     name: "file system support",
+    // Its subject as a message from a file that serves every subsystem names it (src/criu/areas.ts areaForLine).
+    mentions: /\btmpfs\b|\bbinfmt_misc\b|\bautofs\b|\bfilesystem/,
     // CRIU's source files of this area: v4.2's (fixtures/criu-sources/v4.2.txt) and the paths older versions printed (older.txt).
     files: [
       'criu/autofs.c',

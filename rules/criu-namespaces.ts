@@ -12,6 +12,8 @@ export default defineRule({
   },
   logArea: {
     name: "namespace dump/restore",
+    // Its subject as a message from a file that serves every subsystem names it (src/criu/areas.ts areaForLine).
+    mentions: /namespace|\bsysctl\b|\bhostname\b|\bipc\b|\buts\b|\btimens\b/i,
     // CRIU's source files of this area: v4.2's (fixtures/criu-sources/v4.2.txt) and the paths older versions printed (older.txt).
     files: [
       'criu/ipc_ns.c',

@@ -12,6 +12,8 @@ export default defineRule({
   },
   logArea: {
     name: "network namespace dump/restore (links, addresses, routes)",
+    // Its subject as a message from a file that serves every subsystem names it (src/criu/areas.ts areaForLine).
+    mentions: /\bnet\b|\bnetwork\b|\blinks?\b|\bveth\b|\broutes?\b|\bip (?:addr|route|rule)\b/,
     // CRIU's source files of this area: v4.2's (fixtures/criu-sources/v4.2.txt) and the paths older versions printed (older.txt).
     files: [
       'criu/libnetlink.c',

@@ -12,6 +12,8 @@ export default defineRule({
   },
   logArea: {
     name: "the parasite (compel: code run inside the tasks on dump)",
+    // Its subject as a message from a file that serves every subsystem names it (src/criu/areas.ts areaForLine).
+    mentions: /parasite|\binfect|\bptrace\b/,
     // CRIU's source files of this area: v4.2's (fixtures/criu-sources/v4.2.txt) and the paths older versions printed (older.txt).
     files: [
       'arch/aarch64/crtools.c',

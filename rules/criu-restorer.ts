@@ -12,6 +12,8 @@ export default defineRule({
   },
   logArea: {
     name: "the restorer (the final stage of restore, inside the tasks)",
+    // cr-dump.c, cr-restore.c, the restorer, util.c ... serve every subsystem: a message that names another area's subject goes there.
+    generic: true,
     // CRIU's source files of this area: v4.2's (fixtures/criu-sources/v4.2.txt) and the paths older versions printed (older.txt).
     files: [
       'arch/aarch64/restorer.c',

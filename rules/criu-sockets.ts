@@ -12,6 +12,8 @@ export default defineRule({
   },
   logArea: {
     name: "socket dump/restore",
+    // Its subject as a message from a file that serves every subsystem names it (src/criu/areas.ts areaForLine).
+    mentions: /\bTCP_|\bsockets?\b|\binet\b|\bunix\b|\bnetlink\b|\bsk\b/,
     // CRIU's source files of this area: v4.2's (fixtures/criu-sources/v4.2.txt) and the paths older versions printed (older.txt).
     files: [
       'criu/sk-inet.c',
@@ -29,6 +31,10 @@ export default defineRule({
       'sk-tcp.c',
       'sk-unix.c',
       'sockets.c',
+      'soccr/soccr.c',
+      'soccr/test/tcp-conn-v6.c',
+      'soccr/test/tcp-conn.c',
+      'soccr/test/tcp-constructor.c',
     ],
   },
 });

@@ -54,7 +54,8 @@ export default defineRule({
       ],
     },
     {
-      pattern: /No mapping for (\d+):(\S+) mountpoint/,
+      // CRIU before 2.x printed the mountpoint without its mount id: "No mapping for /sys/fs/cgroup/perf_event mountpoint".
+      pattern: /No mapping for (?:(\d+):)?(\S+) mountpoint/,
       explain(m) {
         return {
           message: `the images name ${mountpointOf(m[2]!)} as an external mount, but the restore gave no host path for it`,
@@ -63,6 +64,7 @@ export default defineRule({
       },
       samples: [
         { line: 'No mapping for 80:./data mountpoint', source: 'criu v4.2 criu/mount.c:3141 (the message it prints, with this run\'s values)' },
+        { line: '(00.006633) Error (mount.c:2393): mnt: No mapping for /sys/fs/cgroup/perf_event mountpoint', source: 'https://github.com/checkpoint-restore/criu/issues/79 (CRIU 1.x)' },
       ],
     },
   ],

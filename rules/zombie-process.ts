@@ -16,14 +16,16 @@ export default defineRule({
   },
   logSignatures: [
     {
-      pattern: /zombie (\d+) \(comm .*\) found while seizing|Zombies with threads are not supported/,
+      // CRIU 3.x printed it without the pid: "zombie found while seizing".
+      pattern: /zombie (?:(\d+) \(comm .*\) )?found while seizing|Zombies with threads are not supported/,
       explain(m, { log }) {
         // compel could not interrupt that task first: another tracer holds it, and CRIU reads the failed seize as a zombie.
-        const interrupted = m[1] ? new RegExp(`Unable to interrupt task: ${m[1]}\\b`) : undefined;
+        const seizing = /found while seizing/.test(m[0]);
+        const interrupted = m[1] ? new RegExp(`Unable to interrupt task: ${m[1]}\\b`) : seizing ? /Unable to interrupt task: \d+ \(Operation not permitted\)/ : undefined;
         if (interrupted && log.lines.some((l) => interrupted.test(l.message))) {
           return {
             ruleId: 'traced-process',
-            message: `task ${m[1]} is traced by another process (a debugger, strace), so CRIU cannot seize it; the "zombie" in the message is how the failed seize reads`,
+            message: `task ${m[1] ?? '(the one CRIU could not interrupt)'} is traced by another process (a debugger, strace), so CRIU cannot seize it; the "zombie" in the message is how the failed seize reads`,
             fix: 'Detach the tracer (end strace/gdb) or stop that process before the dump.',
           };
         }
@@ -31,6 +33,7 @@ export default defineRule({
       },
       samples: [
         { line: 'zombie 77 (comm sh) found while seizing', source: 'criu v4.2 criu/seize.c:335 (the message it prints, with this run\'s values)' },
+        { line: '(03.010594) Error (criu/seize.c:275): zombie found while seizing', source: 'https://github.com/checkpoint-restore/criu/issues/1753 (CRIU 3.x)' },
       ],
     },
   ],

@@ -555,7 +555,17 @@ export interface Rule {
    * root error that no signature matches when the line's `Error (file:line)` is one of them; `name` completes
    * "CRIU failed in ...".
    */
-  logArea?: { name: string; files: readonly string[] };
+  logArea?: {
+    name: string;
+    files: readonly string[];
+    /**
+     * The area's subject as words in a message (`/seccomp/`): a line from a file of a `generic` area
+     * (cr-restore.c, the restorer, util.c serve every subsystem) that names it belongs here instead.
+     */
+    mentions?: RegExp;
+    /** The files serve every subsystem: a message that `mentions` another area goes to that one. */
+    generic?: boolean;
+  };
   /** Rootfs paths the rule wants answered in `snapshot.rootfs.paths`. */
   rootfsPaths?: readonly string[];
   /** Absent only for `scope: 'log'` rules. */

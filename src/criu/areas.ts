@@ -13,6 +13,8 @@ export interface CriuArea {
   name: string;
   /** The area's guidance: what to look at, which options, which doctor rules. */
   fix: string;
+  mentions?: RegExp;
+  generic?: boolean;
 }
 
 /** Source path as in CRIU's tree (`criu/sk-unix.c`, `compel/src/lib/infect.c`, v2's `sk-unix.c`) → its area. */
@@ -25,7 +27,14 @@ export function areaTable(rules: readonly Rule[]): AreaTable {
   for (const r of rules) {
     if (!r.logArea) continue;
     // First rule wins: a user rule cannot silently take a built-in area's file (rules load built-in first).
-    for (const f of r.logArea.files) if (!table.has(f)) table.set(f, { ruleId: r.id, name: r.logArea.name, fix: r.docs.fix });
+    const area: CriuArea = {
+      ruleId: r.id,
+      name: r.logArea.name,
+      fix: r.docs.fix,
+      ...(r.logArea.mentions ? { mentions: r.logArea.mentions } : {}),
+      ...(r.logArea.generic ? { generic: true } : {}),
+    };
+    for (const f of r.logArea.files) if (!table.has(f)) table.set(f, area);
   }
   return table;
 }
@@ -44,4 +53,39 @@ export function areaOf(table: AreaTable, printed: string): { file: string; area:
     if (area) return { file, area };
   }
   return undefined;
+}
+
+/**
+ * The area of an error line: its file's, except that a file serving every
+ * subsystem (a `generic` area: cr-dump.c's "Dump eventpoll (pid: 1) failed",
+ * the restorer's "sys_seccomp() returned -22", util.c's "Unable to restore
+ * TCP_CORK") gives way to the first other area whose subject the message
+ * names; so does a file no list has (a newer CRIU's).
+ */
+export function areaForLine(table: AreaTable, printed: string, message: string, origin: 'criu' | 'lxc' = 'criu'): { file: string; area: CriuArea } | undefined {
+  // LXC's files share names with CRIU's (criu.c, cgroup.c): LXC areas list theirs as `lxc:FILE`, with `lxc:*` for the rest.
+  if (origin === 'lxc') {
+    const base = printed.split('/').pop()!;
+    const area = table.get(`lxc:${printed}`) ?? table.get(`lxc:${base}`) ?? table.get('lxc:*');
+    return area ? { file: printed, area } : undefined;
+  }
+  const found = areaOf(table, printed);
+  if (found && !found.area.generic) return found;
+  // A file CRIU did not have when these lists were made (a newer CRIU): the message's subject may still name the area.
+  const subject = withoutErrno(message);
+  const seen = new Set<string>();
+  for (const area of table.values()) {
+    if (seen.has(area.ruleId) || area.ruleId === found?.area.ruleId) continue;
+    seen.add(area.ruleId);
+    if (area.mentions?.test(subject)) return { file: found?.file ?? printed, area };
+  }
+  return found;
+}
+
+/** strerror texts end many messages and name no subsystem ("No such file or directory" is not about files). */
+const ERRNO_TEXT =
+  /: (?:No such file or directory|Bad file descriptor|File exists|Too many open files|File too large|Text file busy|Is a directory|Not a directory|Operation not permitted|Permission denied|Invalid argument|No such process|Device or resource busy|Resource temporarily unavailable|No space left on device|Read-only file system|Broken pipe|Protocol error|Function not implemented|Operation not supported|No such device(?: or address)?|Cannot allocate memory|Bad address|Interrupted system call|Connection refused|Address already in use|Cannot assign requested address)$/;
+
+function withoutErrno(message: string): string {
+  return message.trim().replace(ERRNO_TEXT, '');
 }

@@ -37,13 +37,29 @@ const INFO_LINE = /^\((\d+\.\d+)\)\s*(?:(\d+):\s+)?(?:pie:\s*(\d+):\s+)?(.*)$/;
 /** Helpers CRIU forks print `Error: ...` without a source position (compat vDSO helper). */
 const BARE_ERROR = /^Error:\s+(.*)$/;
 /** lxc-checkpoint's stderr: `lxc-checkpoint: c1: criu.c: do_dump: 1124 dump failed with 1`. */
-const LXC_STDERR = /^lxc-[a-z-]+:\s+(?:[^:]+:\s+)?([\w.-]+\.c):\s+(\w+):\s+(\d+)\s+(.*)$/;
+const LXC_STDERR = /^lxc-[a-z-]+:\s+(?:[^:]+:\s+)?([\w./-]+\.c):\s+(\w+):\s+(\d+)\s+(.*)$/;
 /** LXC's log file: `lxc-checkpoint c1 20190412122351.870 ERROR    criu - criu.c:do_dump:1328 - dump failed with 1`. */
-const LXC_LOGFILE = /\b(ERROR|WARN)\s+\S+\s+-\s+([\w.-]+\.c):(\w+):(\d+)\s+-\s+(.*)$/;
+const LXC_LOGFILE = /\b(ERROR|WARN)\s+\S+\s+-\s+([\w./-]+\.c):(\w+):(\d+)\s+-\s+(.*)$/;
+/** CI logs prefix every line with a timestamp (GitHub Actions `2021-04-15T18:52:48.0085803Z `, zdtm's `11:55:43 `). */
+const CI_TIMESTAMP = /^(?:\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(?:\.\d+)?Z?:?|\d\d:\d\d:\d\d)\s+/;
 const PREFIX = /^([a-z][a-z0-9_-]*):\s/;
 
+/** zdtm prints grepped lines as Python bytes (`b'(00.1) Error ...'`), runc and podman inside `msg="..."`: the quotes are not the message's. */
+function unwrap(text: string): string {
+  const bytes = /^b(['"])(.*)\1$/.exec(text);
+  if (bytes) return bytes[2]!.replace(/\\t/g, '\t').replace(/\\(['"\\])/g, '$1');
+  const msg = /^(.*\bmsg=)"(.*)"\s*$/.exec(text);
+  if (msg) return `${msg[1]}${msg[2]!.replace(/\\"/g, '"')}`;
+  return text;
+}
+
+/** One line as parseCriuLog reads it (for callers that stop at the first line they need). */
+export function classifyLine(raw: string, lineNumber: number): CriuLogLine {
+  return classify(raw, lineNumber);
+}
+
 function classify(raw: string, lineNumber: number): CriuLogLine {
-  const text = raw.replace(/\r$/, '').replace(QUOTE_MARKS, '').trim();
+  const text = unwrap(raw.replace(/\r$/, '').replace(QUOTE_MARKS, '').trim().replace(CI_TIMESTAMP, ''));
   const criu = CRIU_LEVEL_LINE.exec(text);
   if (criu) {
     const message = criu[7]!.trim();
@@ -168,6 +184,9 @@ export const NOISE_PATTERNS: readonly RegExp[] = [
   // new netns already has; CRIU goes on and the restore succeeds (seen on every lab restore).
   /^(Error: )?ipv[46]: [Aa]ddress already assigned\.$/,
   /^(RTNETLINK answers: )?File exists$/,
+  // criu/sockets.c preload_socket_modules() only probes the sock_diag modules and goes on (a void function);
+  // a missing module that matters fails later with "The sock diag infrastructure is incomplete".
+  /^(?:sockets: )?Diag module missing \(-?\d+\)$/,
 ];
 
 /** Consequences of an earlier error (criu-facts.md §0, plus CRIU's own follow-ups): the cause is above them. */
@@ -194,6 +213,9 @@ export const CASCADE_PATTERNS: readonly RegExp[] = [
   /munmap for remote map/,
   /Can't open \d+'s mapfile link/,
   /Failed to switch restore stage/,
+  // The restorer's summary of a failed thread or task: the thread prints the cause itself ("Thread pid mismatch").
+  /Unable to create a thread: \d+/,
+  /Restorer fail \d+|Restorer abnormal termination/,
   /Can't create net_ns/,
   /Can't wait or bad status/,
   /Can't open master pty/,
@@ -201,6 +223,8 @@ export const CASCADE_PATTERNS: readonly RegExp[] = [
   // LXD's and LXC's wrapping of criu's failure
   /^(?:snapshot|migration) (?:dump|restore) failed/,
   /dump failed with \d+|restore failed with \d+|criu output:|Checkpointing \S+ failed|Restoring \S+ failed/,
+  // LXC's criu.c on restore: the restore's own output follows, or CRIU's restore.log has the cause.
+  /criu process exited -?\d+, output:|restore process died|unknown dump exit -?\d+/,
 ];
 
 export function isNoise(line: CriuLogLine): boolean {

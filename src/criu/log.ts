@@ -4,9 +4,10 @@
  * uses for the same problem.
  */
 import type { Severity, VersionNumber } from '../types.js';
-import { failingRun, isCascade, isNoise, isTerminal, parseCriuLog, type CriuLogAction, type CriuLogLine, type ParsedCriuLog } from './log-lines.js';
+import { classifyLine, failingRun, isCascade, isNoise, isTerminal, parseCriuLog, type CriuLogAction, type CriuLogLine, type ParsedCriuLog } from './log-lines.js';
 import { matchSignature, NO_SIGNATURES, type SignatureTable } from './signatures.js';
-import { areaOf } from './areas.js';
+import { areaForLine } from './areas.js';
+import { helperOutputBefore } from './log-helpers.js';
 
 export interface CriuLogDiagnosis {
   ruleId: string;
@@ -51,16 +52,21 @@ export function findRootError(log: ParsedCriuLog, signatures: SignatureTable = N
   let firstWeak: CriuLogLine | undefined;
   let kernelFeatures: CriuLogLine | undefined;
   const run = failingRun(log);
-  for (const line of log.lines.slice(run.from, run.to)) {
+  const lines = log.lines.slice(run.from, run.to);
+  const strong: CriuLogLine[] = [];
+  for (const line of lines) {
     if (isTerminal(line) || isNoise(line)) continue;
     const isError = line.level === 'error' || (line.origin === 'other' && line.message !== '' && matchSignature(signatures, line.message) !== undefined);
     if (!isError) continue;
     // A bare `Error: ...` is a helper's (compat vDSO) or a wrapper's (LXD's "Error: snapshot dump failed"): strong only when known.
     const unknownBare = line.origin === 'other' && matchSignature(signatures, line.message) === undefined;
-    if (!isCascade(line) && !unknownBare) return line;
-    firstWeak ??= line;
-    if (KERNEL_FEATURES_FAILED.test(line.message)) kernelFeatures ??= line;
+    if (!isCascade(line) && !unknownBare) strong.push(line);
+    else {
+      firstWeak ??= line;
+      if (KERNEL_FEATURES_FAILED.test(line.message)) kernelFeatures ??= line;
+    }
   }
+  if (strong.length) return failingTaskError(lines, strong, signatures) ?? strong[0];
   if (kernelFeatures) {
     const before = log.lines
       .slice(0, kernelFeatures.line - 1)
@@ -71,12 +77,25 @@ export function findRootError(log: ParsedCriuLog, signatures: SignatureTable = N
   return firstWeak;
 }
 
-/** For `exited, status=N`: the helper's own output just above (a line that is not CRIU's). */
-function helperOutputBefore(log: ParsedCriuLog, line: CriuLogLine): CriuLogLine | undefined {
-  for (let i = line.line - 2; i >= 0 && i >= line.line - 6; i--) {
-    const l = log.lines[i]!;
-    if (l.origin === 'other' && l.message !== '') return l;
-    if (l.origin === 'criu' && l.level !== 'info') return undefined;
+/** `48 exited, status=1`, `49 killed by signal 9` (cr-restore.c): a restored task whose end failed the restore. */
+const TASK_ENDED = /(?<!\d)(\d+) (?:exited, status=-?\d+|killed by signal \d+)/;
+
+/**
+ * On restore every task logs with its pid (`    48: Error ...`), and the
+ * restore fails when one of them ends: the first error of that task is the
+ * cause, even when the main process logged an error that it survived
+ * earlier (`Can't open sysctl net/ipv4/tcp_rmem`). Only when the first error
+ * is not a known cause and is not that task's own.
+ */
+function failingTaskError(lines: readonly CriuLogLine[], strong: readonly CriuLogLine[], signatures: SignatureTable): CriuLogLine | undefined {
+  const first = strong[0]!;
+  if (matchSignature(signatures, first.message)) return undefined;
+  for (const line of lines) {
+    const ended = TASK_ENDED.exec(line.message);
+    if (!ended || line.level !== 'error') continue;
+    const pid = Number(ended[1]);
+    if (first.pid === pid) return undefined;
+    return strong.find((l) => l.pid === pid && l.line < line.line);
   }
   return undefined;
 }
@@ -104,7 +123,7 @@ export function diagnoseLine(log: ParsedCriuLog, root: CriuLogLine, signatures: 
     };
   }
   const helper = HELPER_EXITED.test(root.message) ? helperOutputBefore(log, root) : undefined;
-  const area = root.origin === 'criu' && root.file && signatures.areas ? areaOf(signatures.areas, root.file) : undefined;
+  const area = root.origin !== 'other' && root.file && signatures.areas ? areaForLine(signatures.areas, root.file, root.message, root.origin) : undefined;
   if (area) {
     const what = helper ? `a program CRIU ran failed (${root.message}): ${helper.message}` : root.message;
     return {
@@ -157,14 +176,16 @@ function looksBinary(text: string): boolean {
  */
 export function notACriuLog(text: string, signatures: SignatureTable = NO_SIGNATURES): string | undefined {
   if (looksBinary(text)) return 'not a CRIU or LXC log: binary data';
-  const log = parseCriuLog(text);
-  const recognised = log.lines.some(
-    (l) =>
+  // Stops at the first line it knows: a -v4 log has tens of thousands, and CRIU's first line settles it.
+  const recognised = text.split('\n').some((raw, i) => {
+    const l = classifyLine(raw.replace(/\r$/, ''), i + 1);
+    return (
       l.origin !== 'other' ||
       isTerminal(l) ||
       isCascade(l) ||
       CRIU_OWN_OUTPUT.test(l.message) ||
-      (l.message !== '' && matchSignature(signatures, l.message) !== undefined),
-  );
+      (l.message !== '' && matchSignature(signatures, l.message) !== undefined)
+    );
+  });
   return recognised ? undefined : 'not a CRIU or LXC log: no line of it is CRIU\'s (Error (file:line): ..., (00.000123) ...) or LXC\'s (lxc-checkpoint: ..., ERROR ... criu.c:...)';
 }

@@ -33,6 +33,7 @@ export const SIGNATURE_ORDER: readonly string[] = [
   'seccomp-unsupported',
   'network-lock-unavailable',
   'iptables-legacy-missing',
+  'network-helper-failed',
   'apparmor-unavailable',
   'selinux-unavailable',
   'lsm-mismatch',
@@ -63,6 +64,8 @@ export const SIGNATURE_ORDER: readonly string[] = [
   'checkpoint-dir-used',
   'console-mismatch',
   'network-type-unsupported',
+  'container-not-running',
+  'container-running',
   'criu-too-old',
   'criu-missing',
 ];

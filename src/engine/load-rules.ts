@@ -33,8 +33,11 @@ function validate(candidate: unknown, file: string): Rule {
     throw problem('logSignatures must be a list of { pattern: RegExp, explain(match, ctx), samples }');
   }
   const area = rule.logArea;
-  if (area !== undefined && (typeof area?.name !== 'string' || !Array.isArray(area.files) || area.files.some((f) => typeof f !== 'string'))) {
-    throw problem('logArea must be { name: string, files: string[] }');
+  if (
+    area !== undefined &&
+    (typeof area?.name !== 'string' || !Array.isArray(area.files) || area.files.some((f) => typeof f !== 'string') || (area.mentions !== undefined && !(area.mentions instanceof RegExp)))
+  ) {
+    throw problem('logArea must be { name: string, files: string[], mentions?: RegExp, generic?: boolean }');
   }
   return rule as Rule;
 }

@@ -6,7 +6,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { areaOf } from '../../src/criu/areas.js';
+import { areaForLine, areaOf } from '../../src/criu/areas.js';
 import { explainCriuLog } from '../../src/criu/log.js';
 import { BUILTIN_RULES, SIGNATURES } from '../helpers/signatures.js';
 import { readFixture } from './fixtures.js';
@@ -45,7 +45,8 @@ test('no file is in two areas, and every listed file is one of CRIU\'s (no typos
     assert.equal(r.scope, 'log', r.id);
     assert.ok(r.logArea!.files.length > 0, r.id);
     for (const f of r.logArea!.files) {
-      assert.ok(known.has(f), `${r.id}: ${f} is not a file of CRIU`);
+      // LXC's files are named `lxc:FILE` (lxc-checkpoint-error), apart from CRIU's.
+      assert.ok(known.has(f) || f.startsWith('lxc:'), `${r.id}: ${f} is not a file of CRIU`);
       assert.equal(seen.get(f), undefined, `${f} in ${seen.get(f)} and ${r.id}`);
       seen.set(f, r.id);
     }
@@ -78,7 +79,52 @@ test('an unknown message names the area of its file, with the file and the area 
   assert.match(d.fix, /tcp-established/);
 });
 
-test("an error line of a file that is not CRIU's, or only the FAILED marker, stays criu-error", () => {
+test("an error line of a file that is not CRIU's and names no area's subject, or only the FAILED marker, stays criu-error", () => {
   assert.equal(explainCriuLog('Error (criu/future-subsystem.c:12): boom\nError (criu/cr-dump.c:2128): Dumping FAILED.\n', SIGNATURES).diagnoses[0]?.ruleId, 'criu-error');
+  // A newer CRIU's file: the subject of its message still names the area.
+  assert.equal(explainCriuLog('Error (criu/landlock.c:12): seccomp: cannot stack the filter\n', SIGNATURES).diagnoses[0]?.ruleId, 'criu-seccomp');
   assert.equal(explainCriuLog('(00.1) Error (criu/cr-dump.c:2128): Dumping FAILED.\n', SIGNATURES).diagnoses[0]?.ruleId, 'criu-error');
+});
+
+test('a line from a file serving every subsystem goes to the area its message names; a specific file keeps its own', () => {
+  const area = (line: string) => explainCriuLog(`${line}\nError (criu/cr-restore.c:2447): Restoring FAILED.\n`, SIGNATURES).diagnoses[0]?.ruleId;
+  assert.equal(area('pie: Error (pie/restorer.c:375): sys_seccomp() returned -22'), 'criu-seccomp');
+  assert.equal(area('(00.013005) Error (criu/cr-restore.c:1003): Core march mismatch 2'), 'criu-cpu');
+  assert.equal(area('Error (criu/util.c:981): Unable to restore TCP_CORK (1): Operation not supported'), 'criu-sockets');
+  assert.equal(area('(00.029267) Error (criu/cr-dump.c:1349): Dump eventpoll (pid: 15786) failed with -1'), 'criu-files');
+  assert.equal(area('(00.1) Error (criu/cr-dump.c:1570): Collect mappings (pid: 170650) failed with -1'), 'criu-memory');
+  assert.equal(area('(00.1) Error (criu/pstree.c:386): Current sid 1 intersects with pid (1) in images'), 'criu-tasks', 'no other subject named: the file\'s area');
+  // sk-unix.c is the sockets area's own file: a word of another area in its message does not move it.
+  assert.equal(area("Error (criu/sk-unix.c:279): unix: Can't resolve fs root for pid 1 (mount namespace)"), 'criu-sockets');
+});
+
+test('on restore the first error of the task whose end failed it is the root, past an error the main process survived', () => {
+  const log = [
+    '(00.000167) Error (sysctl.c:142): Can\'t open sysctl net/ipv4/tcp_rmem: No such file or directory',
+    '(00.005886)     48: Error (fsnotify.c:486): fsnotify: Can\'t add watch for 0x3 with 0x1: Invalid argument',
+    '(00.006307) Error (cr-restore.c:1234): 48 exited, status=1',
+    '(00.006335) Error (cr-restore.c:1933): Restoring FAILED.',
+  ].join('\n');
+  const d = explainCriuLog(log, SIGNATURES).diagnoses[0]!;
+  assert.equal(d.line, 2);
+  assert.equal(d.ruleId, 'criu-files');
+  // Without the task's end, the first error stays the root.
+  const noEnd = log.split('\n').filter((l) => !l.includes('exited')).join('\n');
+  assert.equal(explainCriuLog(noEnd, SIGNATURES).diagnoses[0]!.line, 1);
+});
+
+test("a strerror text names no area: \"No such file or directory\" does not move a /proc error to the files area", () => {
+  const d = explainCriuLog('(00.000502) Error (criu/proc_parse.c:2600): Can\'t open 2833428/task/2833428/children on procfs: No such file or directory\n', SIGNATURES).diagnoses[0]!;
+  assert.equal(d.ruleId, 'criu-tasks');
+});
+
+test("LXC's lines name LXC's area, never one of CRIU's files of the same name", () => {
+  assert.equal(areaForLine(areas, 'criu.c', 'dump failed with 1', 'lxc')?.area.ruleId, 'lxc-checkpoint-error');
+  assert.equal(areaForLine(areas, 'cgroups/cgfsng.c', 'Failed to create cgroup', 'lxc')?.area.ruleId, 'lxc-checkpoint-error');
+  assert.notEqual(areaForLine(areas, 'cgroup.c', 'cg: failed', 'criu')?.area.ruleId, 'lxc-checkpoint-error');
+  // lxc-checkpoint's stderr as GitHub Actions prints it, with a timestamp before each line.
+  const ci = '2021-04-15T18:52:48.0085803Z lxc-checkpoint: lxc-test-criu: criu.c: do_dump: 1279 dump failed with 1\n2021-04-15T18:52:48.0091575Z lxc-checkpoint: lxc-test-criu: tools/lxc_checkpoint.c: checkpoint: 184 Checkpointing lxc-test-criu failed\n';
+  const d = explainCriuLog(ci, SIGNATURES).diagnoses[0]!;
+  assert.equal(d.ruleId, 'lxc-checkpoint-error');
+  assert.equal(d.line, 1);
 });

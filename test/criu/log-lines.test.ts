@@ -121,3 +121,13 @@ test('classifying a line costs time linear in its length: a long run of digits o
     assert.ok(took < 1000, `${body.slice(0, 12)}... (${body.length} characters): ${took.toFixed(0)} ms`);
   }
 });
+
+test("zdtm's b'...' and runc's msg=\"...\" wrappings are not part of the message", () => {
+  const zdtm = parseCriuLog(`b"(00.013141) Error (soccr/soccr.c:94): Can't turn TCP repair mode ON: Operation not permitted"`).lines[0]!;
+  assert.equal(zdtm.message, "Can't turn TCP repair mode ON: Operation not permitted");
+  assert.equal(zdtm.file, 'soccr/soccr.c');
+  const tab = parseCriuLog("b'(00.051039)      1: mnt-v2: \\tMounting unsupported @994 (0)'").lines[0]!;
+  assert.equal(tab.message, 'mnt-v2: \tMounting unsupported @994 (0)');
+  const runc = parseCriuLog('time="2026-04-01T21:18:58Z" level=warning msg="723:(00.016761) Error (criu/page-xfer.c:299): page-xfer: Missing 7faf0323b000 in parent pagemap"').lines[0]!;
+  assert.equal(runc.message, 'page-xfer: Missing 7faf0323b000 in parent pagemap');
+});

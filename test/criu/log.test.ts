@@ -43,8 +43,8 @@ test('the cascade after the root is skipped; the root is first', () => {
 
 test('when only cascade lines are present, the first of them is reported', () => {
   const d = diagnose('Error (criu/cr-dump.c:1681): Dump files (pid: 873) failed with -1\nError (criu/cr-dump.c:2111): Dumping FAILED.');
-  // No signature for it: the area of cr-dump.c names it.
-  assert.equal(d.ruleId, 'criu-tasks');
+  // No signature for it: cr-dump.c serves every subsystem, and "Dump files" names the files area.
+  assert.equal(d.ruleId, 'criu-files');
   assert.equal(d.line, 1);
 });
 
@@ -123,6 +123,12 @@ const SAMPLES: [string, string][] = [
   ['BUG at criu/mem.c:1234', 'criu-crashed'],
   ['4321 killed by signal 11: Segmentation fault', 'criu-crashed'],
   ['Segmentation fault (core dumped)', 'criu-crashed'],
+  ['dump signaled with 11', 'criu-crashed'],
+  ['IP tool failed on route restore', 'network-helper-failed'],
+  ['iptables-restore failed', 'network-helper-failed'],
+  ['exited, status=2', 'criu-setup'],
+  ['c1 not running, not checkpointing', 'container-not-running'],
+  ['c1 is running, not restoring', 'container-running'],
   ['FS mnt ./sys/fs/pstore dev 0x18 root / unsupported id 35', 'unsupported-filesystem'],
   ["mqueue isn't empty", 'unsupported-filesystem'],
   ['failed to dump fs ./mnt/f (fuse): always fail', 'unsupported-filesystem'],
@@ -267,4 +273,49 @@ test('a crash is the root even when unknown errors follow it; a kill (signal 9) 
   const kill = crash.replace('signal 11: Segmentation fault', 'signal 9: Killed');
   // A kill is a consequence (cascade): the first error that is not one is the root.
   assert.equal(diagnose(kill).line, 2);
+});
+
+test('CRIU 3.x "zombie found while seizing" after a refused interrupt is a traced task; without the refusal, a zombie', () => {
+  const traced = [
+    '(03.010568) Warn  (compel/src/lib/infect.c:126): Unable to interrupt task: 31447 (Operation not permitted)',
+    '(03.010594) Error (criu/seize.c:275): zombie found while seizing',
+  ].join('\n');
+  assert.equal(diagnose(traced).ruleId, 'traced-process');
+  assert.equal(diagnose('(03.010594) Error (criu/seize.c:275): zombie found while seizing').ruleId, 'zombie-process');
+});
+
+test('"Diag module missing" is a probe CRIU goes on after: the error after it is the root', () => {
+  const d = diagnose("Error (criu/sockets.c:132): Diag module missing (-2)\nError (criu/kerndat.c:182): Can't stat self map_files 2: No such file or directory");
+  assert.equal(d.line, 2);
+  assert.equal(d.ruleId, 'criu-kernel-features');
+});
+
+test("a network tool CRIU runs: its command and its own output name the failure, on restore and on dump", () => {
+  const restore = [
+    '(00.300356)      1: \tRunning ip addr restore',
+    '(00.305122)      1: \tRunning ip route restore',
+    'RTNETLINK answers: Network is unreachable',
+    '(00.309238)      1: Error (criu/util.c:643): exited, status=2',
+    '(00.309241)      1: Error (criu/net.c:1969): IP tool failed on route restore',
+    '(00.350428) Error (criu/cr-restore.c:2447): Restoring FAILED.',
+  ].join('\n');
+  const d = diagnose(restore);
+  assert.equal(d.ruleId, 'network-helper-failed');
+  // CRIU's own "IP tool failed" is the root (util.c's exit status is its cascade); the message is ip's.
+  assert.equal(d.line, 5);
+  assert.match(d.message, /^`ip route restore` failed while CRIU was restoring the container's network: RTNETLINK answers: Network is unreachable/);
+  const dump = [
+    '(00.022000) \tRunning iptables-save for iptables-save',
+    "iptables-save v1.8.7 (nf_tables): Could not fetch rule set generation id: Invalid argument",
+    '(00.022100) Error (criu/util.c:657): exited, status=4',
+    '(00.022200) Error (criu/net.c:1989): iptables-save failed',
+  ].join('\n');
+  const e = diagnose(dump);
+  assert.equal(e.ruleId, 'network-helper-failed');
+  assert.match(e.message, /`iptables-save` failed while CRIU was saving .*Could not fetch rule set generation id/);
+  assert.match(e.fix, /iptables-legacy-missing/);
+  // A helper that is not a network tool (tar for a tmpfs) stays with util.c's area.
+  const tar = diagnose("tar: ./x: Cannot open: Permission denied\n(00.1) Error (criu/util.c:657): exited, status=2");
+  assert.equal(tar.ruleId, 'criu-setup');
+  assert.match(tar.message, /tar: \.\/x: Cannot open/);
 });

@@ -17,7 +17,7 @@ import type { TestContext } from 'node:test';
 import type { Fix } from '../../src/types.js';
 import { applyFixes } from '../../src/fix/apply-edits.js';
 import { explainCriuLog } from '../../src/criu/log.js';
-import { SIGNATURES } from '../helpers/signatures.js';
+import { BUILTIN_RULES, SIGNATURES } from '../helpers/signatures.js';
 import { labTest, ms, scratchDir, withContainer } from '../helpers/lab.js';
 import { ctcr } from '../helpers/cli.js';
 import {
@@ -66,11 +66,14 @@ interface Cycle {
   after?: string[];
 }
 
+/** No specific cause: criu-error, or only the subsystem a line's source file belongs to (the area rules). */
+const UNSPECIFIC = new Set(['criu-error', ...BUILTIN_RULES.filter((r) => r.logArea).map((r) => r.id)]);
+
 /** The cause of a failed lxc-checkpoint: CRIU's log when CRIU ran, else LXC's own stderr. */
 function diagnose(log: string, stderr: string): { ruleId: string; root: string } {
   for (const text of [log, stderr]) {
     const d = explainCriuLog(text, SIGNATURES).diagnoses[0];
-    if (d && d.ruleId !== 'criu-error') return { ruleId: SAME_PROBLEM[d.ruleId] ?? d.ruleId, root: d.excerpt };
+    if (d && !UNSPECIFIC.has(d.ruleId)) return { ruleId: SAME_PROBLEM[d.ruleId] ?? d.ruleId, root: d.excerpt };
   }
   const d = explainCriuLog(log || stderr, SIGNATURES).diagnoses[0];
   return { ruleId: d?.ruleId ?? 'unknown', root: d?.excerpt ?? (stderr.trim().split('\n').pop() ?? '') };

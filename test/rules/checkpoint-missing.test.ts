@@ -1,4 +1,8 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
 import rule from '../../rules/checkpoint-missing.js';
+import { explainCriuLog } from '../../src/criu/log.js';
+import { SIGNATURES } from '../helpers/signatures.js';
 import { RuleTester } from '../helpers/rule-tester.js';
 import { BUSYBOX_CONFIG, BUSYBOX_CONFIG_PATH, busybox, host, stoppedBusybox } from '../helpers/live-facts.js';
 
@@ -22,4 +26,11 @@ new RuleTester().run(rule, {
     },
     { name: 'an empty directory', config: BUSYBOX_CONFIG, host: host(), container: stoppedBusybox(), checkpointDir: dir({ hasInventory: false }), purpose: 'restore', errors: [{ messageId: 'noCheckpoint', message: /has no inventory\.img/ }] },
   ],
+});
+
+// explain: an empty image read right after "No inventory.img image" is a directory without a dump.
+test('checkpoint-missing: explain names it for an empty image after "No inventory.img image", and criu-images without it', () => {
+  const failed = '(00.000130) No inventory.img image\n(00.000137) Error (criu/protobuf.c:72): Unexpected EOF on (empty-image)\n';
+  assert.equal(explainCriuLog(failed, SIGNATURES).diagnoses[0]?.ruleId, 'checkpoint-missing');
+  assert.equal(explainCriuLog('(00.000137) Error (criu/protobuf.c:72): Unexpected EOF on (empty-image)\n', SIGNATURES).diagnoses[0]?.ruleId, 'criu-images');
 });

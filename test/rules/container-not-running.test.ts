@@ -1,3 +1,4 @@
+import { testLogRule } from '../helpers/log-rule-tester.js';
 import rule from '../../rules/container-not-running.js';
 import { RuleTester } from '../helpers/rule-tester.js';
 import { BUSYBOX_CONFIG, BUSYBOX_CONFIG_PATH, busybox, host, stoppedBusybox } from '../helpers/live-facts.js';
@@ -24,4 +25,9 @@ new RuleTester().run(rule, {
       errors: [{ messageId: 'notRunning', message: /^container bb is in an unknown state \(lxc-info: timed out\):.*lxc-start -n bb -P \/srv\/lxc$/ }],
     },
   ],
+});
+
+testLogRule(rule, {
+  valid: ["(00.012345) Error (criu/sk-unix.c:279): unix: Can't resolve fs root for pid 1"],
+  invalid: ['lxc-checkpoint: c1: tools/lxc_checkpoint.c: checkpoint: 158 c1 not running, not checkpointing'],
 });

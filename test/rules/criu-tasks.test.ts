@@ -7,6 +7,6 @@ testLogRule(rule, {
     "(00.000987) Error (criu/image.c:89): Not supported images version 2",
   ],
   invalid: [
-    { line: "(00.001234) Error (criu/seize.c:148): Unable to seek freezer FD: Bad file descriptor", message: /^CRIU failed in / },
+    { line: "(00.001234) Error (criu/pstree.c:386): Current sid 1 intersects with pid (1) in images", message: /^CRIU failed in / },
   ],
 });

@@ -11,5 +11,7 @@ testLogRule(rule, {
     'Mount 80 ./sys (master_id: 3 shared_id: 0) has unreachable sharing. Try --enable-external-masters.',
     'Mount 80:./data is autodetected external mount. Try "--ext-mount-map auto" to allow them.',
     'No mapping for 80:./data mountpoint',
+    // CRIU 1.x, without the mount id (criu#79)
+    '(00.006633) Error (mount.c:2393): mnt: No mapping for /sys/fs/cgroup/perf_event mountpoint',
   ],
 });

@@ -14,11 +14,12 @@ export default defineRule({
   },
   docs: {
     why:
-      'A restored process goes on with the code paths it chose at start for the CPU it ran on (AVX-512, xsave layout). CRIU stores the ' +
-      'CPU\'s features in cpuinfo.img with every dump and refuses a restore on a CPU without them ("CPU capabilities do not match run time", ' +
-      '"CPU xfeatures has unsupported bits"), after the source is stopped. ctcr runs `criu cpuinfo dump` here and `criu cpuinfo check` of ' +
-      'that image on the target, so the answer is the one the restore would give. On aarch64 and riscv CRIU cannot compare CPUs (ENOTSUP): ' +
-      'then it is a warning that nothing was checked.',
+      'A restored process goes on with the code paths it chose at start for the CPU it ran on (AVX-512, an xsave layout). CRIU 4.2 writes ' +
+      'cpuinfo.img and compares it on restore only with --cpu-cap (or over RPC; criu/config.c, cr-dump.c, cr-restore.c: CPU_CAP_IMAGE), ' +
+      'which neither lxc-checkpoint nor ctcr passes: on such a target the restore goes ahead and a task that uses an instruction the CPU ' +
+      'lacks dies later of SIGILL, after the source was stopped. ctcr runs `criu cpuinfo dump` here and `criu cpuinfo check` of that image ' +
+      'on the target, the comparison CRIU would make with --cpu-cap, before anything is frozen. On aarch64 and riscv CRIU cannot compare ' +
+      'CPUs (ENOTSUP): then it is a warning that nothing was checked.',
     fix: 'Migrate between hosts with the same CPU features (a common CPU model for VMs), or restart the container on the target instead of migrating it.',
     reference: 'criu-facts.md §5 (cpuinfo dump/check, --cpu-cap); criu/arch/x86/cpu.c',
   },
@@ -35,6 +36,6 @@ export default defineRule({
     if (!check.ok) return [{ messageId: 'notChecked', message: onTarget(t.move, `CPU compatibility not checked: ${check.reason}`), location, severity: 'warning' }];
     if (check.value.ok) return [];
     const said = check.value.output.split('\n').map((l) => l.trim()).filter(Boolean).slice(-2).join(' | ');
-    return [{ messageId: 'incompatible', message: onTarget(t.move, `criu cpuinfo check of the source's CPU image fails (exit ${check.value.exitCode ?? '?'}${said ? `: ${said}` : ''}): the restore would be refused there`), location }];
+    return [{ messageId: 'incompatible', message: onTarget(t.move, `criu cpuinfo check of the source's CPU image fails (exit ${check.value.exitCode ?? '?'}${said ? `: ${said}` : ''}): the restored tasks may die of SIGILL there (CRIU restores without comparing CPUs unless --cpu-cap is given)`), location }];
   },
 });

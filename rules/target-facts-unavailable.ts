@@ -29,9 +29,10 @@ export default defineRule({
     if (!move.facts.ok) return [{ messageId: 'noFacts', message: onTarget(move, `cannot read its facts: ${move.facts.reason}`), location: targetLocation(move) }];
     const f = move.facts.value;
     const probes: [string, { ok: boolean; reason?: string }][] = [
-      ['kernel', f.host.kernel], ['criu', f.host.criu], ['LXC', f.host.lxc], ['bridges', f.host.bridges], ['cgroups', f.host.cgroups],
+      ['kernel', f.host.kernel], ['criu', f.host.criu], ['ip', f.host.ip], ['LXC', f.host.lxc], ['bridges', f.host.bridges], ['cgroups', f.host.cgroups],
       ['AppArmor', f.host.apparmor], ['helper programs', f.host.tools], ['cgroup controllers', f.cgroupControllers],
       [`entries of ${f.lxcpath.path}`, f.lxcpath.names], [`free disk of ${f.lxcpath.path}`, f.lxcpath.free],
+      ...(f.host.criuConfig ? [['CRIU configuration files', f.host.criuConfig] as [string, { ok: boolean; reason?: string }]] : []),
       ...(f.imagesDir ? [[`free disk of ${f.imagesDir.path}`, f.imagesDir.free] as [string, { ok: boolean; reason?: string }]] : []),
     ];
     const reports: Report[] = [];

@@ -24,5 +24,17 @@ new RuleTester().run(rule, {
       move: move(readyTarget({ host: { ...targetFacts().host, criu: { ok: false, reason: 'criu check timed out after 10000 ms' } } })),
       errors: [{ messageId: 'factUnknown', severity: 'warning', message: 'target host2: criu unknown (criu check timed out after 10000 ms): the rules that need it could not judge the move' }],
     },
+    {
+      name: 'the ip probe failed there (target-tool-missing needs it)',
+      ...base,
+      move: move(readyTarget({ host: { ...targetFacts().host, ip: { ok: false, reason: 'ip -V timed out after 5000 ms' } } })),
+      errors: [{ messageId: 'factUnknown', severity: 'warning', message: 'target host2: ip unknown (ip -V timed out after 5000 ms): the rules that need it could not judge the move' }],
+    },
+    {
+      name: "CRIU's configuration files unreadable there",
+      ...base,
+      move: move(readyTarget({ host: { ...targetFacts().host, criuConfig: { ok: false, reason: '/etc/criu/default.conf: permission denied' } } })),
+      errors: [{ messageId: 'factUnknown', severity: 'warning', message: "target host2: CRIU configuration files unknown (/etc/criu/default.conf: permission denied): the rules that need it could not judge the move" }],
+    },
   ],
 });

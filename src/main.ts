@@ -56,7 +56,7 @@ export async function main(argv: string[]): Promise<number> {
     .alias('help', 'h')
     // yargs renders the command's help on every run, to cache it; wrapping it costs ~25 ms, so wrap only when help is asked for.
     .wrap(wantsHelp(args) ? Math.min(110, process.stdout.columns || 100) : null)
-    .epilogue('Exit codes: 0 nothing reached the threshold (READY), 1 findings reached it (NOT READY), 2 usage or input error, 3 a checkpoint or restore ran and failed.\nDocs: ctcr rules ID explains one rule.')
+    .epilogue('Exit codes: 0 nothing reached the threshold (READY), 1 findings reached it (NOT READY), 2 usage or input error, 3 a checkpoint or restore ran and failed, 4 another ctcr fix run holds a file this one would change.\nDocs: ctcr rules ID explains one rule.')
     .fail((msg, err) => {
       // yargs writes some messages over several lines; a usage error is one line.
       // A flag's coerce that throws reaches here wrapped by yargs: its message is still the one line to print.
@@ -67,7 +67,7 @@ export async function main(argv: string[]): Promise<number> {
     await parser.parseAsync();
   } catch (err) {
     process.stderr.write(errorLine(err) + '\n');
-    return EXIT.input;
+    return err instanceof InputError ? err.exitCode : EXIT.input;
   }
   return exitCode;
 }

@@ -19,7 +19,7 @@ import { access, link, lstat, mkdir, open, readdir, readFile, realpath, rename, 
 import { homedir } from 'node:os';
 import path from 'node:path';
 import type { RootfsOperation } from '../types.js';
-import { InputError } from '../errors.js';
+import { EXIT, InputError } from '../errors.js';
 import { faultPoint } from './fault.js';
 import { applyRootfsOp, describeOp, opIsDone, reverseOp, RootfsOpError } from './rootfs-ops.js';
 import { isProcessAlive } from '../util/process.js';
@@ -327,8 +327,12 @@ export interface CommitOptions {
   note?: (line: string) => void;
 }
 
-/** Writes a run: every change and rootfs operation, or (after a failure) none of them. */
+/** Writes a run: every change and rootfs operation, or (after a failure) none of them. Holds the files' locks throughout. */
 export async function commitRun(changes: readonly FileChange[], rootfsOps: readonly PlannedRootfsOp[], opts: CommitOptions): Promise<RunManifest> {
+  return withFileLocks(changes.map((c) => c.file), opts.runId, () => commitRunLocked(changes, rootfsOps, opts));
+}
+
+async function commitRunLocked(changes: readonly FileChange[], rootfsOps: readonly PlannedRootfsOp[], opts: CommitOptions): Promise<RunManifest> {
   const env = opts.env ?? process.env;
   const manifest: RunManifest = {
     version: 1,
@@ -508,6 +512,10 @@ export async function undoRun(which: string | UndoSelector | undefined, opts: { 
   const env = opts.env ?? process.env;
   const selector: UndoSelector = typeof which === 'string' ? { kind: 'run', runId: which } : which ?? { kind: 'last' };
   const manifest = await findRunToUndo(selector, env);
+  return withFileLocks(manifest.files.map((f) => f.path), `undo-${manifest.runId}`, () => undoRunLocked(manifest, env));
+}
+
+async function undoRunLocked(manifest: RunManifest, env: NodeJS.ProcessEnv): Promise<UndoReport> {
   if (manifest.status === 'undone') throw new InputError(`run ${manifest.runId} was already undone`);
   if (manifest.status === 'rolled-back') throw new InputError(`run ${manifest.runId} changed nothing (it failed and was rolled back: ${manifest.error ?? ''})`);
   if (manifest.status === 'started' && isProcessAlive(manifest.pid)) throw new InputError(`run ${manifest.runId} is still running (pid ${manifest.pid})`);
@@ -557,4 +565,91 @@ export async function undoRun(which: string | UndoSelector | undefined, opts: { 
     await saveManifest(manifest, env);
   }
   return report;
+}
+
+// ---------------------------------------------------------------------------
+// Locks: one run at a time per file.
+
+/**
+ * Another run holds a file this run would change (issue 15.4: two
+ * concurrent runs both read, both wrote, and one's change was lost). Exit 4,
+ * nothing changed: run again when the other is done.
+ */
+export class FileLockedError extends InputError {
+  override readonly exitCode = EXIT.locked;
+  constructor(file: string, holder: string) {
+    super(`another ctcr run (${holder}) is changing this file; nothing was changed (run again when it is done)`, { file });
+    this.name = 'FileLockedError';
+  }
+}
+
+export const lockPath = (real: string) => `${real}.ctcr-lock`;
+
+/** An empty lock is one whose creator died between creating and writing it; younger than this it may still be being written. */
+const EMPTY_LOCK_GRACE_MS = 5000;
+
+/**
+ * Takes `<file>.ctcr-lock` beside the real file (the folder every run writes
+ * its temp file and backup in, so the lock is seen whatever state directory
+ * each run uses): created with O_EXCL, holding `pid owner`. A lock whose
+ * process is dead is stale and taken over. Node has no flock(); O_EXCL
+ * creation is atomic on local file systems and NFSv3+.
+ */
+async function takeLock(real: string, owner: string): Promise<string | undefined> {
+  const lock = lockPath(real);
+  for (let attempt = 0; ; attempt++) {
+    let fh;
+    try {
+      fh = await open(lock, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST' && attempt === 0) {
+        if (await removeIfStale(lock)) continue;
+      }
+      if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new FileLockedError(real, await lockHolder(lock));
+      // A folder ctcr cannot create a file in (read-only, full): the run cannot write its temp file or backup there either,
+      // and says so in its own words, naming the file; there is nothing to race on.
+      return undefined;
+    }
+    try {
+      await fh.writeFile(`${process.pid} ${owner}\n`);
+      await fh.close();
+      return lock;
+    } catch {
+      await fh.close().catch(() => undefined);
+      await unlink(lock).catch(() => undefined);
+      return undefined;
+    }
+  }
+}
+
+/** Removes `lock` when the run that took it is dead (or died before writing it, long enough ago); whether it did. */
+async function removeIfStale(lock: string): Promise<boolean> {
+  const text = await readFile(lock, 'utf8').catch(() => '');
+  const pid = Number(/^(\d+) /.exec(text)?.[1]);
+  const age = await lstat(lock).then((i) => Date.now() - i.mtimeMs, () => 0);
+  const stale = pid ? pid !== process.pid && !isProcessAlive(pid) : text === '' && age > EMPTY_LOCK_GRACE_MS;
+  if (stale) await unlink(lock).catch(() => undefined);
+  return stale;
+}
+
+async function lockHolder(lock: string): Promise<string> {
+  const text = (await readFile(lock, 'utf8').catch(() => '')).trim();
+  const m = /^(\d+) (.*)$/.exec(text);
+  return m ? `pid ${m[1]}, run ${m[2]}; its lock is ${lock}` : `its lock is ${lock}`;
+}
+
+/** Runs `body` holding the locks of `files` (their real paths, each once, in a fixed order); releases them however it ends. */
+async function withFileLocks<T>(files: readonly string[], owner: string, body: () => Promise<T>): Promise<T> {
+  // A file that cannot be resolved is left to the run, which says why in its own words.
+  const reals = [...new Set(await Promise.all(files.map((f) => realpath(f).catch(() => undefined))))].filter((f): f is string => f !== undefined).sort();
+  const held: string[] = [];
+  try {
+    for (const real of reals) {
+      const lock = await takeLock(real, owner);
+      if (lock) held.push(lock);
+    }
+    return await body();
+  } finally {
+    for (const lock of held.reverse()) await unlink(lock).catch(() => undefined);
+  }
 }

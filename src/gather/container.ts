@@ -102,15 +102,34 @@ export function parseLxcInfo(stdout: string): { state?: string; pid?: number } {
 }
 
 /**
- * State and init PID: lxc-info when it is on PATH and answers; otherwise
+ * lxc-info's arguments under `unshare`, run with the container's config
+ * hidden: liblxc's lxc_container_new() loads `LXCPATH/NAME/config` before it
+ * asks anything, and loading `lxc.log.file` creates that file and its folders
+ * (confile.c set_config_log_file -> lxc_log_set_file, whatever -o/-l say:
+ * measured with LXC 5.0.2). In a private mount namespace /dev/null is bound
+ * over the config, so liblxc reads an empty one; the state and init PID come
+ * from the container's command socket (an abstract socket, reached from any
+ * mount namespace), as they always do. Node cannot ask that socket itself:
+ * it pads abstract socket names to the whole sun_path, which LXC does not.
+ */
+export function hiddenConfigLxcInfoArgs(lxcInfo: string, mount: string, lxcpath: string, name: string): string[] {
+  const config = path.join(lxcpath, name, 'config');
+  // Exit 97: the config could not be hidden, so lxc-info is not run (the monitor route answers instead).
+  const script = 'if [ -e "$1" ]; then "$2" --bind /dev/null "$1" || exit 97; fi; exec "$3" -P "$4" -n "$5" -s -p -H';
+  return ['--mount', '--propagation', 'private', '--', '/bin/sh', '-c', script, 'sh', config, mount, lxcInfo, lxcpath, name];
+}
+
+/**
+ * State and init PID: lxc-info (with the config hidden, see
+ * hiddenConfigLxcInfoArgs) when it is on PATH and answers; otherwise
  * LXC's monitor process `[lxc monitor] LXCPATH NAME`, whose child is init.
  */
 export async function findContainerInit(name: string, lxcpath: string, opts: ContainerGatherOptions): Promise<InitLookup> {
   const env = opts.env ?? process.env;
-  const lxcInfo = await findOnPath('lxc-info', env);
+  const [lxcInfo, unshare, mount] = await Promise.all(['lxc-info', 'unshare', 'mount'].map((t) => findOnPath(t, env)));
   let note: string;
-  if (lxcInfo) {
-    const r = await run(lxcInfo, ['-P', lxcpath, '-n', name, '-s', '-p', '-H'], { env, timeoutMs: opts.timeoutMs });
+  if (lxcInfo && unshare && mount && process.geteuid?.() === 0) {
+    const r = await run(unshare, hiddenConfigLxcInfoArgs(lxcInfo, mount, lxcpath, name), { env, timeoutMs: opts.timeoutMs });
     const info = parseLxcInfo(r.stdout);
     if (r.ok && info.state) {
       return { state: info.state, initPid: info.pid ?? null, source: 'lxc-info' };
@@ -118,7 +137,11 @@ export async function findContainerInit(name: string, lxcpath: string, opts: Con
     const said = r.stderr.trim().split('\n')[0];
     note = `lxc-info: ${said || r.reason || 'no state in its output'}`;
   } else {
-    note = 'lxc-info is not on PATH';
+    note = !lxcInfo
+      ? 'lxc-info is not on PATH'
+      : process.geteuid?.() !== 0
+        ? 'lxc-info not run: it loads the container\'s config (and LXC creates the lxc.log.file it names); hiding the config needs root'
+        : 'lxc-info not run: it loads the container\'s config (and LXC creates the lxc.log.file it names); hiding the config needs unshare and mount';
   }
   const monitor = await findMonitor(name, lxcpath, opts.scan);
   if (!monitor) return { state: 'STOPPED', initPid: null, source: 'monitor', note, monitorPid: null };

@@ -3,12 +3,13 @@
  * (told by its first bytes, not its name). The archive is streamed through
  * the indexer once, never extracted and never held in memory whole.
  */
+import { constants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import type { RootfsFacts } from '../types.js';
 import { InputError } from '../errors.js';
-import { describeFsError } from '../config/load.js';
+import { describeFileType, describeFsError } from '../config/load.js';
 import { answerPaths } from './resolve.js';
 import { TarIndexer } from './tar.js';
 
@@ -27,13 +28,16 @@ const UNSUPPORTED_MAGIC: { name: string; bytes: number[] }[] = [
 export async function indexTarFile(file: string): Promise<TarIndexer> {
   let handle;
   try {
-    handle = await open(file, 'r');
+    // O_NONBLOCK: the open of a FIFO returns at once (it blocked until a writer came), and fstat below refuses it.
+    handle = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (err) {
     throw new InputError(`rootfs image cannot be read: ${describeFsError(err)}`, { file });
   }
   try {
     const info = await handle.stat();
     if (info.isDirectory()) throw new InputError('rootfs image is a directory, not a tar archive', { file });
+    // A device or FIFO has no size to read against (/dev/zero read as an empty archive): only regular files are images.
+    if (!info.isFile()) throw new InputError(`rootfs image is ${describeFileType(info)}, not a regular file`, { file });
     const magic = Buffer.alloc(6);
     const { bytesRead } = await handle.read(magic, 0, magic.length, 0);
     const gzip = bytesRead >= 2 && magic[0] === 0x1f && magic[1] === 0x8b;

@@ -96,7 +96,9 @@ test(`lint and fix --suggestions on ${CASES} mutated configs, fstabs and include
   const base = await mkdtemp(path.join(tmpdir(), 'ctcr-fuzz-'));
   const outcomes = { 0: 0, 1: 0, 2: 0 } as Record<number, number>;
   let parseErrors = 0;
-  // LXC, probed by fix, creates the lxc.log.file a config names relative to the working directory (issue 15.5): keep that in base.
+  // The state probe no longer lets LXC create the lxc.log.file a config names (issue 15.5: lxc-info runs with the config hidden,
+  // test/gather/container-lab.test.ts). The temp cwd stays as a guard: whatever relative path a mutated config might still make
+  // ctcr or LXC touch lands in base and is removed with it, never in the clone the tests run from.
   const cwd = process.cwd();
   process.chdir(base);
   try {

@@ -23,7 +23,7 @@ const udevd = { op: 'rename' as const, from: '/sbin/udevd', to: '/sbin/udevd.bcp
 const DIR_FLAGS = constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW;
 
 /** A rootfs whose /sbin (a directory) a child process keeps swapping with a link to `outside`; the directory's descriptor, to reset it through. */
-function swappingRootfs(base: string): { root: string; outside: string; realSbinFd: number; stop: () => Promise<void> } {
+function swappingRootfs(base: string): { root: string; outside: string; realSbinFd: number; ready: Promise<void>; stop: () => Promise<void> } {
   const root = path.join(base, 'rootfs');
   const outside = path.join(base, 'host-sbin');
   mkdirSync(path.join(root, 'sbin'), { recursive: true });
@@ -41,7 +41,7 @@ function swappingRootfs(base: string): { root: string; outside: string; realSbin
   const ready = new Promise<void>((resolve) => swapper.stdout!.once('data', () => resolve()));
   const exited = new Promise<void>((resolve) => swapper.once('exit', () => resolve()));
   return {
-    root, outside, realSbinFd,
+    root, outside, realSbinFd, ready,
     stop: async () => {
       if (swapper.exitCode === null && swapper.signalCode === null) {
         swapper.kill('SIGKILL');
@@ -49,8 +49,7 @@ function swappingRootfs(base: string): { root: string; outside: string; realSbin
       }
       closeSync(realSbinFd);
     },
-    ...{ ready },
-  } as ReturnType<typeof swappingRootfs> & { ready: Promise<void> };
+  };
 }
 
 function assertSentinelUntouched(outside: string, context: string): void {
@@ -89,7 +88,7 @@ test('a rename through /proc/self/fd/N renames in the folder N was opened on, an
 
 test('renames race a container swapping its /sbin with a link to a host folder: the host file is never touched', async (t) => {
   const base = await mkdtemp(path.join(tmpdir(), 'ctcr-race-'));
-  const rootfs = swappingRootfs(base) as ReturnType<typeof swappingRootfs> & { ready: Promise<void> };
+  const rootfs = swappingRootfs(base);
   // The swapper stops before its folder is removed.
   t.after(async () => { await rootfs.stop(); await rm(base, { recursive: true, force: true }); });
   await rootfs.ready;
@@ -116,14 +115,14 @@ test('renames race a container swapping its /sbin with a link to a host folder: 
 
 test('ctcr fix --suggestions runs race the same swap: the host file is never touched', async (t) => {
   const base = await mkdtemp(path.join(tmpdir(), 'ctcr-race-cli-'));
-  const rootfs = swappingRootfs(path.join(base, 'web')) as ReturnType<typeof swappingRootfs> & { ready: Promise<void> };
+  const rootfs = swappingRootfs(path.join(base, 'web'));
   t.after(async () => { await rootfs.stop(); await rm(base, { recursive: true, force: true }); });
   writeFileSync(path.join(base, 'web', 'config'), `lxc.uts.name = web\nlxc.rootfs.path = dir:${rootfs.root}\n`);
   await rootfs.ready;
   const RUNS = 12;
   let renamed = 0;
   for (let batch = 0; batch < RUNS / 4; batch++) {
-    // Four at a time, each with its own state directory (runs of one container would otherwise wait for each other's lock).
+    // Four at a time, racing each other as well as the swap (each records its run in a state directory of its own).
     const results = await Promise.all([0, 1, 2, 3].map((k) => ctcrRaw(['fix', '--suggestions', '--rule', 'udevd-present', path.join(base, 'web')], {
       cwd: base, env: { CTCR_STATE_DIR: path.join(base, `state-${batch}-${k}`) },
     })));

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { gatherContainer, ProcScan } from '../../src/gather/container.js';
@@ -49,9 +49,25 @@ labTest('gatherContainer on a running busybox container, through lxc-info and th
     assert.equal(viaMonitor.monitorPid, parseProcStat(readFileSync(`/proc/${c.initPid}/stat`, 'utf8')).ppid);
     assert.deepEqual(viaMonitor.processes, facts.processes);
 
+    // Issue 15.5: asking lxc-info must not load the config's side effects. LXC creates the lxc.log.file a config names
+    // (and its folders) whenever liblxc loads the config, -o and -l notwithstanding; the gatherer hides the config from it.
+    const logDir = mkdtempSync(path.join(os.tmpdir(), 'ctcr-logfile-'));
+    t.after(() => rmSync(logDir, { recursive: true, force: true }));
+    const logFile = path.join(logDir, 'made-by-lxc', 'container.log');
+    appendFileSync(c.configPath, `lxc.log.file = ${logFile}\nlxc.log.level = DEBUG\n`);
+    const withLog = await gatherContainer(c.name, c.lxcpath, { timeoutMs: 10_000 });
+    assert.deepEqual([withLog.state, withLog.initPid, withLog.stateSource], ['RUNNING', c.initPid, 'lxc-info']);
+    assert.ok(!existsSync(path.dirname(logFile)), `${logFile} was created by asking the state of a running container`);
+
     await stopContainer(c);
+    // lxc-stop loads the config too, and so made the file: gone again before the stopped container is asked about.
+    rmSync(path.dirname(logFile), { recursive: true, force: true });
     const stopped = await gatherContainer(c.name, c.lxcpath, { timeoutMs: 10_000 });
     assert.deepEqual([stopped.state, stopped.initPid, stopped.stateSource], ['STOPPED', null, 'lxc-info']);
+    assert.ok(!existsSync(path.dirname(logFile)), `${logFile} was created by asking the state of a stopped container`);
+    // What the gatherer avoids, measured: the same config given to lxc-info as it is.
+    await lxcTool(c, 'lxc-info', ['-s', '-o', '/dev/null', '-l', 'ERROR'], 10_000);
+    assert.ok(existsSync(logFile), 'plain lxc-info did not create the log file: the guard above proves nothing');
     const stoppedViaMonitor = await gatherContainer(c.name, c.lxcpath, { timeoutMs: 10_000, env: { PATH: '/nonexistent' } });
     assert.deepEqual([stoppedViaMonitor.state, stoppedViaMonitor.initPid, stoppedViaMonitor.stateSource], ['STOPPED', null, 'monitor']);
   });

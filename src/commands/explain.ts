@@ -5,7 +5,8 @@
  * net ..."`: which options the installed CRIU no longer has, and what
  * replaces them.
  */
-import { readFile } from 'node:fs/promises';
+import { statSync } from 'node:fs';
+import { readRegularFile } from '../config/load.js';
 import path from 'node:path';
 import type { Argv, CommandModule } from 'yargs';
 import type { Finding, VersionNumber } from '../types.js';
@@ -18,18 +19,26 @@ interface ExplainArgs extends ReportArgs {
   command?: string;
 }
 
+/** The most of a log explain reads: -v4 logs of large containers reach tens of MiB; V8's strings end near 512 MiB. */
+const LOG_FILE_CAP = 256 * 1024 * 1024;
+
+function isDirectory(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
 async function readInput(log: string): Promise<{ text: string; file: string }> {
   if (log === '-') {
     const chunks: Buffer[] = [];
     for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
     return { text: Buffer.concat(chunks).toString('utf8'), file: '<stdin>' };
   }
-  try {
-    return { text: await readFile(log, 'utf8'), file: path.resolve(log) };
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new InputError(code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory (name the log file, e.g. DIR/dump.log)' : (err as Error).message, { file: log });
-  }
+  // Only a regular file (a FIFO would hang, /dev/zero fill memory), up to a size a -v4 log of a large container stays under.
+  if (isDirectory(log)) throw new InputError('is a directory (name the log file, e.g. DIR/dump.log)', { file: log });
+  return { text: readRegularFile(log, LOG_FILE_CAP, { file: log }, 'a log').toString('utf8'), file: path.resolve(log) };
 }
 
 /** The CRIU version to judge a command line against: --criu-version, else the installed criu, else the newest ctcr knows. */

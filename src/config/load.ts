@@ -52,9 +52,9 @@ export function describeFileType(info: Stats): string {
 }
 
 /** A regular file's bytes, refused past `cap` (read until EOF, up to cap + 1: a size of 0, as in /proc, is no promise). */
-export function readRegularFile(file: string, cap: number, where: Partial<Location>): Buffer {
+export function readRegularFile(file: string, cap: number, where: Partial<Location>, kind = 'a config, include or fstab'): Buffer {
   const { fd, size } = openRegular(file, where);
-  const tooBig = (what: string) => new InputError(`cannot read ${file}: ${what} than the ${formatCap(cap)} ctcr reads of a config, include or fstab`, where);
+  const tooBig = (what: string) => new InputError(`cannot read ${file}: ${what} than the ${formatCap(cap)} ctcr reads of ${kind}`, where);
   try {
     if (size > cap) throw tooBig(`${size} bytes, more`);
     let buf = Buffer.alloc(Math.min(cap + 1, Math.max(size + 1, 64 * 1024)));

@@ -15,10 +15,10 @@
  *   tty-nonzero = off
  *   console-enabled = warning
  */
-import { readFile } from 'node:fs/promises';
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import ini from 'ini';
+import { readRegularFile, TEXT_FILE_CAP } from '../config/load.js';
 import type { Severity } from '../types.js';
 import { SEVERITIES } from '../types.js';
 import { InputError } from '../errors.js';
@@ -71,12 +71,8 @@ function lineOf(text: string, needle: RegExp): number | undefined {
 }
 
 export async function readSettings(file: string): Promise<Settings> {
-  let text: string;
-  try {
-    text = await readFile(file, 'utf8');
-  } catch (err) {
-    throw new InputError(`cannot read settings: ${(err as Error).message}`, { file });
-  }
+  // A FIFO or device named as settings must not hang or fill memory: only a regular file, capped as configs are.
+  const text = readRegularFile(file, TEXT_FILE_CAP, { file }, 'a settings file').toString('utf8');
   const data = ini.parse(text) as Record<string, unknown>;
   const fail = (key: string, what: string): never => {
     const esc = key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

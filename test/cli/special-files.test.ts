@@ -87,3 +87,30 @@ for (const image of ['FIFO', '/dev/zero']) {
     assert.match(lint.stdout, /rootfs image is a (FIFO \(named pipe\)|character device), not a regular file \[parse-error\]/);
   });
 }
+
+test('a FIFO or /dev/zero as the settings file (--config) or as the log of explain: one line, exit 2, no hang', async (t) => {
+  const dir = await scratch(t);
+  const fifo = path.join(dir, 'fifo.conf');
+  await writeFile(path.join(dir, 'ct', 'config'), 'lxc.uts.name = a\n');
+  for (const settings of [fifo, '/dev/zero']) {
+    const r = await run(['lint', '--config', settings, path.join(dir, 'ct', 'config')], dir);
+    assert.equal(r.timedOut, false, `lint hung on settings ${settings}`);
+    assert.equal(r.exitCode, 2, r.stdout + r.stderr);
+    assert.ok(isOneLineError(r.stderr), r.stderr);
+    assert.match(r.stderr, /a (FIFO \(named pipe\)|character device), not a regular file/);
+  }
+  for (const log of [fifo, '/dev/zero']) {
+    const r = await run(['explain', log], dir);
+    assert.equal(r.timedOut, false, `explain hung on ${log}`);
+    assert.equal(r.exitCode, 2, r.stdout + r.stderr);
+    assert.ok(isOneLineError(r.stderr), r.stderr);
+    assert.match(r.stderr, /a (FIFO \(named pipe\)|character device), not a regular file/);
+  }
+  // A directory still says which file to name, and a missing log is still one line.
+  const folder = await run(['explain', dir], dir);
+  assert.equal(folder.exitCode, 2);
+  assert.match(folder.stderr, /is a directory \(name the log file/);
+  const missing = await run(['explain', path.join(dir, 'none.log')], dir);
+  assert.equal(missing.exitCode, 2);
+  assert.ok(isOneLineError(missing.stderr), missing.stderr);
+});

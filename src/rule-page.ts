@@ -4,7 +4,8 @@
  * from package.json's `repository` when one is set (the page at the tag of
  * this version); without it there is only the path inside the repository.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { PACKAGE_ROOT } from './version.js';
 
 export const RULE_PAGES_DIR = 'docs/rules';
@@ -40,4 +41,20 @@ export function ownRepositoryUrl(): string | undefined {
     packageRepository = repositoryWebUrl(pkg.repository);
   }
   return packageRepository;
+}
+
+/** The page this package ships for `id` (docs/rules is in its files), by absolute path; undefined for a rule without one (a --rules-dir rule). */
+export function installedRulePage(id: string): string | undefined {
+  const file = fileURLToPath(new URL(rulePagePath(id), PACKAGE_ROOT));
+  return existsSync(file) ? file : undefined;
+}
+
+/**
+ * Where a rule's page is for a reader of this run's output: the repository's page at this version when package.json names
+ * the repository, else the installed page as a file: URI (an absolute URI, as SARIF's helpUri must be); undefined without a page.
+ */
+export function rulePageLink(id: string, repositoryUrl: string | undefined, version: string): string | undefined {
+  const installed = installedRulePage(id);
+  if (!installed) return undefined;
+  return rulePageUrl(id, repositoryUrl, version) ?? pathToFileURL(installed).href;
 }

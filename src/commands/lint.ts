@@ -116,6 +116,8 @@ export function lintCommand(setExit: (code: number) => void): CommandModule<obje
       let overlay: Map<string, string> | undefined;
       if (stdinAt >= 0) {
         if (paths.indexOf(STDIN_ARG, stdinAt + 1) >= 0) throw new InputError('- (standard input) can be named once');
+        // The fixer writes files: it would edit whatever is on disk at --stdin-filename, not the text that was piped in.
+        if (args.fix || args['fix-dry-run']) throw new InputError('--fix cannot apply to - (standard input): run ctcr fix FILE --dry-run on the file to see the fixes');
         const name = args['stdin-filename'] ?? 'stdin.conf';
         stdinTarget = { label: name, configPath: path.resolve(name), rootfsDir: args.rootfs ? path.resolve(args.rootfs) : undefined, image: args.image ? path.resolve(args.image) : undefined, expectRootfs: Boolean(args.rootfs || args.image) };
         overlay = new Map([[stdinTarget.configPath!, await readStdin()]]);

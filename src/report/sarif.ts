@@ -7,7 +7,7 @@ import path from 'node:path';
 import type { Finding, Fix } from '../types.js';
 import type { ReportContext } from './types.js';
 import { byId } from '../util/compare.js';
-import { rulePagePath, rulePageUrl } from '../rule-page.js';
+import { rulePageLink, rulePagePath } from '../rule-page.js';
 
 const LEVEL = { error: 'error', warning: 'warning', info: 'note' } as const;
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -63,8 +63,8 @@ export function formatSarif(ctx: ReportContext): string {
             name: 'ctcr',
             version: ctx.version,
             rules: rules.map((r) => {
-              // helpUri must be an absolute URI (the schema's format "uri"): only with a repository address; the page's path is in the help text either way.
-              const url = rulePageUrl(r.id, ctx.repositoryUrl, ctx.version);
+              // helpUri must be an absolute URI (the schema's format "uri"): the repository's page, else the installed one (file:).
+              const url = rulePageLink(r.id, ctx.repositoryUrl, ctx.version);
               const page = url ?? rulePagePath(r.id);
               return {
                 id: r.id,

@@ -6,6 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Ajv } from 'ajv';
 import addFormats from 'ajv-formats';
 import { ctcr, tempTree, REPO } from '../helpers/cli.js';
@@ -55,7 +56,7 @@ test('the schema check can fail: a result without a message is rejected', async 
   assert.notEqual((await sarifValidator())(log), undefined);
 });
 
-test('helpUri is the rule page at this version when package.json names a repository; without one, the help names the page path', async () => {
+test('helpUri is the rule page at this version when package.json names a repository; without one, the installed page as a file: URI', async () => {
   const { formatSarif } = await import('../../src/report/sarif.js');
   const rule = { id: 'tty-nonzero', severity: 'error' as const, summary: 'ttys', docs: { why: 'why', fix: 'fix' } };
   const ctx = { results: [], rules: [rule], color: false, cwd: '/tmp', version: '1.2.3' };
@@ -64,6 +65,13 @@ test('helpUri is the rule page at this version when package.json names a reposit
   assert.equal(described.helpUri, 'https://github.com/example/ctcr/blob/v1.2.3/docs/rules/tty-nonzero.md');
   assert.equal((await sarifValidator())(withRepo), undefined, 'an absolute helpUri is valid');
   const without = JSON.parse(formatSarif(ctx)).runs[0].tool.driver.rules[0];
-  assert.equal(without.helpUri, undefined, 'a relative path is no valid helpUri (format uri): left out');
-  assert.match(without.help.text, /Examples and exceptions: docs\/rules\/tty-nonzero\.md$/);
+  assert.equal(without.helpUri, pathToFileURL(path.join(REPO, 'docs/rules/tty-nonzero.md')).href);
+  assert.equal((await sarifValidator())(JSON.parse(formatSarif(ctx))), undefined, 'a file: helpUri is valid');
+  assert.match(without.help.text, /Examples and exceptions: file:\/\/\S+\/docs\/rules\/tty-nonzero\.md$/);
+  // A rule without a page (a --rules-dir rule) gets no helpUri, with or without a repository.
+  const own = { ...rule, id: 'site-own-rule' };
+  for (const extra of [{}, { repositoryUrl: 'https://github.com/example/ctcr' }]) {
+    const d = JSON.parse(formatSarif({ ...ctx, ...extra, rules: [own] })).runs[0].tool.driver.rules[0];
+    assert.equal(d.helpUri, undefined);
+  }
 });

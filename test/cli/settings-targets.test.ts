@@ -6,6 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { execa } from 'execa';
 import { CLI, ctcr, tempTree, isOneLineError } from '../helpers/cli.js';
 
@@ -62,6 +63,18 @@ test('lint - reads a config from standard input, named by --stdin-filename (sett
   assert.doesNotMatch(r.stdout, /console-enabled/, 'web/.ctcrrc applies');
   const plain = await ctcr(['lint', '-', '-f', 'compact'], { cwd: dir, input: CLEAN });
   assert.equal(plain.exitCode, 0, plain.stdout + plain.stderr);
+});
+
+test('lint - --fix is a usage error: the fixer would edit the file on disk at --stdin-filename, not the piped text', async () => {
+  const onDisk = 'lxc.uts.name = disk\nlxc.tty = 4\n';
+  const dir = await tempTree({ 'web/config': onDisk });
+  for (const fix of ['--fix', '--fix-dry-run']) {
+    const r = await ctcr(['lint', '-', '--stdin-filename', 'web/config', fix], { cwd: dir, input: 'lxc.uts.name = piped\nlxc.tty = 4\n' });
+    assert.equal(r.exitCode, 2, r.stdout + r.stderr);
+    assert.ok(isOneLineError(r.stderr), r.stderr);
+    assert.match(r.stderr, /--fix cannot apply to - \(standard input\)/);
+  }
+  assert.equal(await readFile(path.join(dir, 'web/config'), 'utf8'), onDisk, 'the file on disk is untouched');
 });
 
 test('no path in a CI job is a usage error, never a lint of the machine\'s containers', async () => {

@@ -53,7 +53,14 @@ export default defineRule({
           messageId: 'consoleSet',
           message: `${what} and bind-mounts it over /dev/console; ${CONSEQUENCE}. Set it to none`,
           location: at(entry),
-          suggestions: [{ description: `set ${entry.key} to none (no console: lxc-console will not work, lxc-attach will)`, edits: [replaceValue(doc, entry, 'none')] }],
+          suggestions: [
+            { description: `set ${entry.key} to none${entry.file === config.documents[0].path ? '' : ` in ${entry.file}`} (no console: lxc-console will not work, lxc-attach will)`, edits: [replaceValue(doc, entry, 'none')] },
+            // Set by an included (maybe shared) file: the same key at the end of the main config wins, for when that file is not the container's to edit.
+            ...(entry.file === config.documents[0].path ? [] : [{
+              description: `add ${entry.key} = none at the end of the config, after the include that sets it (no console: lxc-console will not work, lxc-attach will)`,
+              edits: [appendLine(config.documents[0], `${entry.key} = none`)],
+            }]),
+          ],
         },
       ];
     }

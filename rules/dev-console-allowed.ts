@@ -3,9 +3,9 @@
  * device (c 5:1): a process holding it is a tty CRIU cannot dump.
  */
 import { defineRule, at } from '../src/rule.js';
-import type { ConfigEntry, Report, Snapshot } from '../src/types.js';
+import type { ConfigEntry, Fix, LxcConfig, Report, Snapshot } from '../src/types.js';
 import { deviceList, type DeviceRule } from '../src/config/device-rules.js';
-import { documentOf, insertLineAfter, removeEntryLine } from '../src/config/line-edits.js';
+import { appendLine, documentOf, insertLineAfter, removeEntryLine } from '../src/config/line-edits.js';
 import { known } from '../src/live/facts.js';
 
 /** The rule covers c 5:1 and opens it for reading or writing (`m` alone only allows mknod). */
@@ -34,6 +34,18 @@ function appliesOnThisHost(snapshot: Snapshot, generation: 'v1' | 'v2'): boolean
 
 function denyLineFor(allowAll: ConfigEntry): string {
   return `${allowAll.key.replace(/allow$/, 'deny')} = c 5:1 rwm`;
+}
+
+/**
+ * A deny line after `entry`: there when the entry is in the main config; when an included (maybe shared, package-owned) file
+ * has it, the edit there plus, as the alternative the fixer takes when it may not write that file, the line at the end of
+ * the main config, read after every include.
+ */
+function denyAfter(config: LxcConfig, entry: ConfigEntry, line: string, why: string): Fix[] {
+  const main = config.documents[0];
+  const inPlace: Fix = { description: `add ${line} after line ${entry.line}${entry.file === main.path ? '' : ` of ${entry.file}`} (${why})`, edits: [insertLineAfter(documentOf(config, entry)!, entry, line)] };
+  if (entry.file === main.path) return [inPlace];
+  return [inPlace, { description: `add ${line} at the end of the config, after the include that sets it (${why})`, edits: [appendLine(main, line)] }];
 }
 
 const FAILURE = 'a container process holding the host console is a tty CRIU cannot dump ("tty: Can\'t obtain ptmx index")';
@@ -103,7 +115,7 @@ export default defineRule({
             messageId: 'allowAll',
             message: `${entry.key} = a allows every device, the host console (c 5:1) included: ${FAILURE}. Add ${line} after ${after === entry ? 'it' : `line ${after.line}`}`,
             location: at(entry),
-            suggestions: [{ description: `add ${line} after line ${after.line} (the container can no longer open the host console)`, edits: [insertLineAfter(documentOf(config, after)!, after, line)] }],
+            suggestions: denyAfter(config, after, line, 'the container can no longer open the host console'),
           });
         } else if (list.inheritsAllowAll && list.lines.length) {
           // Device lines without `deny = a`: the v1 cgroup keeps its parent's allow-all, and the allow lines change nothing.
@@ -117,7 +129,7 @@ export default defineRule({
               `its parent's allow-all (an allow changes nothing then): every device, the host console (c 5:1) included, is open: ${FAILURE}. ` +
               `Add ${line} after line ${last.line}, or lxc.cgroup.devices.deny = a before the device lines`,
             location: at(first),
-            suggestions: [{ description: `add ${line} after line ${last.line} (the container can no longer open the host console; other devices stay as they are)`, edits: [insertLineAfter(documentOf(config, last)!, last, line)] }],
+            suggestions: denyAfter(config, last, line, 'the container can no longer open the host console; other devices stay as they are'),
           });
         }
         continue;
@@ -131,7 +143,15 @@ export default defineRule({
             messageId: 'allowConsole',
             message: `${entry.key} = ${entry.value}${readAs(entry.value, rule)} lets the container open the host console (c 5:1): ${FAILURE}. Remove the line`,
             location: at(entry),
-            suggestions: [{ description: `remove line ${entry.line} (the container can no longer open the host console)`, edits: [removeEntryLine(doc, entry)] }],
+            suggestions: [
+              { description: `remove line ${entry.line}${entry.file === config.documents[0].path ? '' : ` of ${entry.file}`} (the container can no longer open the host console)`, edits: [removeEntryLine(doc, entry)] },
+              // An included file allows it: the same rule denied at the end of the main config cancels it (the v1 kernel removes
+              // the exception; LXC's v2 list drops an identical allow), for when that file is not the container's to edit.
+              ...(entry.file === config.documents[0].path ? [] : [{
+                description: `add ${entry.key.replace(/allow$/, 'deny')} = c 5:1 ${rule.access} at the end of the config (cancels the included allow; the container can no longer open the host console)`,
+                edits: [appendLine(config.documents[0], `${entry.key.replace(/allow$/, 'deny')} = c 5:1 ${rule.access}`)],
+              }]),
+            ],
           });
         } else {
           reports.push({

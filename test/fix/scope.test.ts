@@ -41,14 +41,22 @@ test('fix --suggestions: the include a first pass un-misspells is read, never wr
   await writeFile(config, containerConfig(shared));
   const dry = await ctcrRaw(['fix', path.dirname(config), '--suggestions', '--dry-run'], { env, cwd: root });
   assert.doesNotMatch(dry.stdout, /^\+\+\+ .*common\.conf/m, dry.stdout);
-  assert.match(dry.stdout, /^# not fixed share\/common\.conf:3 dev-console-allowed .*which is not this target's/m, 'the diff says what it leaves and why');
+  assert.match(dry.stdout, /^\+lxc\.cgroup\.devices\.deny = c 5:1 rwm$/m, 'the console allowed by the shared file is denied in the container config');
+  assert.match(dry.stdout, /^# not fixed share\/common\.conf:5 legacy-key .*which is not this target's/m, 'the diff says what it leaves and why');
   const r = await ctcrRaw(['fix', path.dirname(config), '--suggestions'], { env, cwd: root });
   assert.equal(await readFile(shared, 'utf8'), SHARED, 'the shared file is byte-identical');
-  assert.equal(await readFile(config, 'utf8'), containerConfig(shared).replace('lxc.inlcude', 'lxc.include') + 'lxc.apparmor.profile =\n', 'include renamed, apparmor override appended');
-  assert.match(r.stderr, /not done: share\/common\.conf:3 dev-console-allowed .*the rule offers no fix in the target.s own config/);
-  assert.match(r.stderr, /not done: share\/common\.conf:5 legacy-key /);
+  assert.equal(
+    await readFile(config, 'utf8'),
+    containerConfig(shared).replace('lxc.inlcude', 'lxc.include') + 'lxc.cgroup.devices.deny = c 5:1 rwm\nlxc.apparmor.profile =\n',
+    'include renamed, device and apparmor overrides appended',
+  );
+  assert.doesNotMatch(r.stderr, /not done: .*dev-console-allowed/);
+  assert.match(r.stderr, /not done: share\/common\.conf:5 legacy-key .*the rule offers no fix in the target.s own config/);
   assert.doesNotMatch(r.stderr, /backup: .*common\.conf/);
-  assert.match(r.stdout, /dev-console-allowed/, 'the finding the fix could not address is still reported');
+  assert.match(r.stdout, /legacy-key/, 'the finding the fix could not address is still reported');
+  // The overrides do what they stand for: the rules they answer find nothing now.
+  const after = await ctcrRaw(['lint', path.dirname(config), '-f', 'compact'], { env, cwd: root });
+  assert.doesNotMatch(after.stdout, /dev-console-allowed|apparmor-profile-set/, after.stdout);
 });
 
 test('a symlink under the container folder to a shared file does not make that file the container\'s', async (t) => {
@@ -109,6 +117,8 @@ test('fix NAME (judged live, as the doctor does): the same scope, the container 
   await writeFile(path.join(lxc, 'web1', 'config'), containerConfig(shared));
   const r = await ctcrRaw(['fix', 'web1', '-P', lxc, '--suggestions'], { env });
   assert.equal(await readFile(shared, 'utf8'), SHARED, r.stderr);
-  assert.match(await readFile(path.join(lxc, 'web1', 'config'), 'utf8'), /^lxc\.include = /);
-  assert.match(r.stderr, /not done: .*common\.conf:3 dev-console-allowed/);
+  const text = await readFile(path.join(lxc, 'web1', 'config'), 'utf8');
+  assert.match(text, /^lxc\.include = /);
+  assert.match(text, /^lxc\.cgroup\.devices\.deny = c 5:1 rwm$/m, 'the override in the container config');
+  assert.match(r.stderr, /not done: .*common\.conf:5 legacy-key/);
 });

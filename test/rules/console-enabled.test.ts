@@ -83,8 +83,14 @@ new RuleTester().run(rule, {
       name: 'legacy key in an included file',
       config: 'lxc.include = consoles.conf\n',
       files: { 'consoles.conf': '# consoles\nlxc.console = /dev/null\n' },
-      errors: [{ messageId: 'consoleSet', file: 'consoles.conf', line: 2, message: /^lxc\.console = \/dev\/null/ }],
-      suggestionOutput: { 'consoles.conf': '# consoles\nlxc.console = none\n' },
+      // Alternatives: the included file, or (when it is not the container's to edit) an override at the end of the config.
+      errors: [{
+        messageId: 'consoleSet', file: 'consoles.conf', line: 2, message: /^lxc\.console = \/dev\/null/,
+        suggestions: [
+          { desc: /^set lxc\.console to none in /, output: { 'consoles.conf': '# consoles\nlxc.console = none\n' } },
+          { desc: /^add lxc\.console = none at the end of the config/, output: { config: 'lxc.include = consoles.conf\nlxc.console = none\n' } },
+        ],
+      }],
     },
     {
       name: "an inline comment makes the value 'none # off', not none",

@@ -6,7 +6,9 @@
  * without a deny = a before them must leave the parent's allow-all.
  */
 import assert from 'node:assert/strict';
-import { appendFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import rule from '../../rules/dev-console-allowed.js';
 import inlineComment from '../../rules/inline-comment.js';
@@ -15,6 +17,7 @@ import { evaluate } from '../../src/engine/evaluate.js';
 import { resolveAssumptions } from '../../src/engine/assumptions.js';
 import { lxcTool, startContainer, stopContainer } from '../../lab/index.js';
 import { labTest, withContainer } from '../helpers/lab.js';
+import { ctcr } from '../helpers/cli.js';
 
 const V1 = 'lxc.cgroup.devices';
 /** What a container needs to start with autodev (mknod of every node, the usual devices), plus the cases. */
@@ -80,6 +83,26 @@ labTest('dev-console-allowed (lab): the kernel reads device rules as the rule do
       await startContainer(c, false);
       assert.deepEqual(devicesList(c.name), ['a *:* rwm'], 'the allow lines changed nothing');
       await stopContainer(c);
+
+      // The console allowed by a shared include (outside the container's folder): ctcr fix leaves that file alone and
+      // denies c 5:1 at the end of the container's config; the kernel then lists no c 5:1.
+      const shared = path.join(mkdtempSync(path.join(tmpdir(), 'lintread-shared-')), 'common.conf');
+      const sharedText = RULES.slice(0, -2).join('\n') + '\n';
+      writeFileSync(shared, sharedText);
+      writeFileSync(c.configPath, original + `lxc.include = ${shared}\n`);
+      const fixed = await ctcr(['fix', path.dirname(c.configPath), '--rule', 'dev-console-allowed'], { env: { CTCR_STATE_DIR: path.dirname(shared) } });
+      // Exit 1: other findings of the lab's config (its ttys) remain; the run changed the one file it may.
+      assert.ok(fixed.exitCode === 0 || fixed.exitCode === 1, fixed.stdout + fixed.stderr);
+      assert.match(fixed.stderr + fixed.stdout, /changed 1 file/);
+      assert.equal(readFileSync(shared, 'utf8'), sharedText, 'the shared include is untouched');
+      assert.match(readFileSync(c.configPath, 'utf8'), new RegExp(`^lxc\\.include = .*\\n${V1.replace(/\./g, '\\.')}\\.deny = c 5:1 rwm\\n$`, 'm'), 'the override after the include');
+      await startContainer(c, false);
+      const overridden = devicesList(c.name);
+      t.diagnostic(`devices.list with the override: ${overridden.join(', ')}`);
+      assert.ok(!overridden.some((l) => /^c 5:1 /.test(l)), 'the kernel lists no c 5:1 after the appended deny');
+      assert.ok(overridden.includes('c 1:3 rwm'), 'the other devices of the shared file are still allowed');
+      await stopContainer(c);
+      rmSync(path.dirname(shared), { recursive: true, force: true });
       writeFileSync(c.configPath, original);
     },
     { name: `lintread-devrules-${randomBytes(3).toString('hex')}`, start: false },

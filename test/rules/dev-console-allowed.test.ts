@@ -42,6 +42,10 @@ new RuleTester().run(rule, {
     { name: 'doctor, hybrid host: LXC ignores cgroup2 lines', config: `${V2}.deny = a\n${V2}.allow = c 5:1 rwm\n`, host: withLayout('hybrid'), container: busybox() },
     { name: 'doctor, pure cgroup2 host: LXC ignores lxc.cgroup lines', config: `${V1}.deny = a\n${V1}.allow = c 5:1 rwm\n`, host: withLayout('v2'), container: busybox() },
     { name: 'v1 without deny = a, the console denied: the inherited allow-all minus c 5:1', config: `${V1}.allow = c 1:3 rwm\n${V1}.deny = c 5:1 rwm\n` },
+    // What the override suggestions write: the included allow cancelled at the end of the container's own config.
+    { name: 'v2: an included allow of c 5:1, denied at the end of the config', config: `lxc.include = common.conf\n${V2}.deny = c 5:1 rwm\n`, files: { 'common.conf': `${V2}.deny = a\n${V2}.allow = c 5:1 rwm\n` } },
+    { name: 'v1: an included allow of c 5:1, denied at the end of the config', config: `lxc.include = common.conf\n${V1}.deny = c 5:1 rwm\n`, files: { 'common.conf': `${V1}.deny = a\n${V1}.allow = c 5:1 rwm\n` } },
+    { name: 'v1: an included allow-all, the console denied at the end of the config', config: `lxc.include = common.conf\n${V1}.deny = c 5:1 rwm\n`, files: { 'common.conf': `${V1}.allow = a\n` } },
   ],
   invalid: [
     {
@@ -169,8 +173,25 @@ new RuleTester().run(rule, {
       name: 'in an included file, last line without newline',
       config: 'lxc.include = common.conf\n',
       files: { 'common.conf': `${V2}.deny = a\n${V2}.allow = c 5:1 rwm` },
-      errors: [{ messageId: 'allowConsole', file: 'common.conf', line: 2 }],
-      suggestionOutput: { 'common.conf': `${V2}.deny = a` },
+      errors: [{
+        messageId: 'allowConsole', file: 'common.conf', line: 2,
+        suggestions: [
+          { desc: /^remove line 2 of /, output: { 'common.conf': `${V2}.deny = a` } },
+          { desc: /^add lxc\.cgroup2\.devices\.deny = c 5:1 rwm at the end of the config/, output: { config: `lxc.include = common.conf\n${V2}.deny = c 5:1 rwm\n` } },
+        ],
+      }],
+    },
+    {
+      name: 'v1: an allow-all in an included file: the deny after it there, or at the end of the config',
+      config: 'lxc.include = common.conf\nlxc.uts.name = c1\n',
+      files: { 'common.conf': `${V1}.allow = a\n` },
+      errors: [{
+        messageId: 'allowAll', file: 'common.conf', line: 1,
+        suggestions: [
+          { desc: /^add lxc\.cgroup\.devices\.deny = c 5:1 rwm after line 1 of /, output: { 'common.conf': `${V1}.allow = a\n${V1}.deny = c 5:1 rwm\n` } },
+          { desc: /at the end of the config/, output: { config: `lxc.include = common.conf\nlxc.uts.name = c1\n${V1}.deny = c 5:1 rwm\n` } },
+        ],
+      }],
     },
   ],
 });

@@ -48,8 +48,13 @@ new RuleTester().run(rule, {
       name: 'set in an included file',
       config: 'lxc.include = common.conf\n',
       files: { 'common.conf': 'lxc.tty.max = 2\n' },
-      errors: [{ messageId: 'ttys', file: 'common.conf', line: 1 }],
-      suggestionOutput: { 'common.conf': 'lxc.tty.max = 0\n' },
+      errors: [{
+        messageId: 'ttys', file: 'common.conf', line: 1,
+        suggestions: [
+          { desc: /^set lxc\.tty\.max to 0 in /, output: { 'common.conf': 'lxc.tty.max = 0\n' } },
+          { desc: /^add lxc\.tty\.max = 0 at the end of the config/, output: { config: 'lxc.include = common.conf\nlxc.tty.max = 0\n' } },
+        ],
+      }],
     },
   ],
 });

@@ -30,6 +30,15 @@ export interface ReportArgs {
   quiet?: boolean;
 }
 
+/** How the target of a migration is reached and where things go there: the same options for doctor --target and migrate. */
+export function withTargetOptions<T>(y: Argv<T>): Argv<T & { 'target-lxcpath'?: string; 'target-images-dir'?: string; 'ssh-command'?: string; 'remote-ctcr'?: string }> {
+  return y
+    .option('target-lxcpath', { type: 'string', describe: "The lxcpath on the target (default: the target's LXC default)", group: 'Migration:' })
+    .option('target-images-dir', { type: 'string', describe: 'Where the images go on the target (default /var/tmp/ctcr-migrate/NAME)', group: 'Migration:' })
+    .option('ssh-command', { type: 'string', describe: 'The ssh program and its options (default $CTCR_SSH, else ssh): e.g. "ssh -p 2222 -i KEY"', group: 'Migration:' })
+    .option('remote-ctcr', { type: 'string', describe: 'The ctcr to run on the target (default $CTCR_REMOTE, else ctcr)', group: 'Migration:' });
+}
+
 export function withReportOptions<T>(y: Argv<T>): Argv<T & ReportArgs> {
   return y
     .option('format', { alias: 'f', choices: FORMATS, describe: 'Output format (default stylish, or the settings file\'s)', group: 'Output:' })

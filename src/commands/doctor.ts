@@ -12,7 +12,7 @@ import type { Inspection } from '../engine/inspect.js';
 import type { Settings } from '../engine/settings.js';
 import type { TargetResult } from '../report/types.js';
 import { EXIT, InputError } from '../errors.js';
-import { type ReportArgs, withReportOptions, loadSettings, loadRuleSetup, emitReport } from './common.js';
+import { type ReportArgs, withReportOptions, withTargetOptions, loadSettings, loadRuleSetup, emitReport } from './common.js';
 import { type FixFlags, fixAndSummarize, reportAfterFix, withFixOptions } from './fix.js';
 import { escapeControl } from '../util/escape.js';
 
@@ -61,7 +61,7 @@ export function doctorCommand(setExit: (code: number) => void): CommandModule<ob
     builder: (y: Argv) =>
       withReportOptions(
         withFixOptions(
-          y
+          withTargetOptions(y)
             .positional('names', { type: 'string', array: true, default: [], describe: 'Containers to check (default: every container in the lxcpath)' })
             .option('name', { alias: 'n', type: 'string', array: true, describe: 'A container name (repeatable; same as a positional name)', group: 'Inputs:' })
             .option('lxcpath', { alias: 'P', type: 'string', describe: "Where the containers live (default: LXC's, lxc.lxcpath of /etc/lxc/lxc.conf, else /var/lib/lxc)", group: 'Inputs:' })
@@ -69,10 +69,6 @@ export function doctorCommand(setExit: (code: number) => void): CommandModule<ob
             .option('restore', { alias: 'r', type: 'boolean', describe: 'Check a restore from --checkpoint-dir (the container must be stopped) instead of a dump', group: 'Inputs:' })
             .option('probe-timeout', { type: 'number', default: 10_000, describe: 'Limit for each probe, ms (a probe that hits it becomes a facts-unavailable finding); the same option as ctcr checkpoint\'s', group: 'Inputs:' })
             .option('target', { alias: 't', type: 'string', describe: 'Also judge a migration to this host ([user@]host): reads its facts with ssh HOST ctcr facts and adds the target rules', group: 'Migration:' })
-            .option('target-lxcpath', { type: 'string', describe: "The lxcpath on the target (default: the target's LXC default)", group: 'Migration:' })
-            .option('target-images-dir', { type: 'string', describe: 'Where the images go on the target (default /var/tmp/ctcr-migrate/NAME)', group: 'Migration:' })
-            .option('ssh-command', { type: 'string', describe: 'The ssh program and its options (default $CTCR_SSH, else ssh): e.g. "ssh -p 2222 -i KEY"', group: 'Migration:' })
-            .option('remote-ctcr', { type: 'string', describe: 'The ctcr to run on the target (default $CTCR_REMOTE, else ctcr)', group: 'Migration:' })
             .option('fix', { type: 'boolean', describe: 'Apply the fixes to the containers\' configs (as ctcr fix does); restart them to take effect', group: 'Fixing:' })
             .option('fix-dry-run', { type: 'boolean', describe: 'Same as --fix --dry-run', group: 'Fixing:' })
             .example('$0 doctor', 'the host and every container in the lxcpath')

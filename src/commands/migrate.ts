@@ -10,7 +10,7 @@ import type { Argv, CommandModule } from 'yargs';
 import { EXIT, InputError } from '../errors.js';
 import { isContainerName } from '../gather/lxcpath.js';
 import { escapeControl } from '../util/escape.js';
-import { type ReportArgs, withReportOptions, loadSettings, loadRuleSetup, emitReport } from './common.js';
+import { type ReportArgs, withReportOptions, withTargetOptions, loadSettings, loadRuleSetup, emitReport } from './common.js';
 
 interface MigrateArgs extends ReportArgs {
   name: string;
@@ -37,15 +37,11 @@ export function migrateCommand(setExit: (code: number) => void): CommandModule<o
     describe: 'Move a running container to another host: doctor on both sides, copy, checkpoint, send, restore there; rolls back to this host on a failure',
     builder: (y: Argv) =>
       withReportOptions(
-        y
+        withTargetOptions(y)
           .positional('name', { type: 'string', describe: 'The running container' })
           .option('to', { type: 'string', demandOption: true, describe: 'The target host ([user@]host), reached with ssh', group: 'Migration:' })
           .option('lxcpath', { alias: 'P', type: 'string', describe: "Where the container lives here (default LXC's)", group: 'Migration:' })
-          .option('target-lxcpath', { type: 'string', describe: "The lxcpath on the target (default: the target's LXC default)", group: 'Migration:' })
-          .option('target-images-dir', { type: 'string', describe: 'Where the images go on the target (default /var/tmp/ctcr-migrate/NAME)', group: 'Migration:' })
           .option('images-dir', { type: 'string', describe: 'Where the images are written here (default /var/tmp/ctcr-migrate)', group: 'Migration:' })
-          .option('ssh-command', { type: 'string', describe: 'The ssh program and its options (default $CTCR_SSH, else ssh)', group: 'Migration:' })
-          .option('remote-ctcr', { type: 'string', describe: 'The ctcr to run on the target (default $CTCR_REMOTE, else ctcr)', group: 'Migration:' })
           .option('force', { type: 'boolean', describe: "Go ahead despite the doctor's errors on either side (says which it overrides)", group: 'Migration:' })
           .option('remove-source', { type: 'boolean', describe: 'After it runs on the target, destroy the stopped copy here', group: 'Migration:' })
           .option('pre-dumps', { type: 'number', default: 5, describe: 'Most pre-dump iterations before the final dump (while the dirty set shrinks; only where CRIU can track dirty memory); 0: none', group: 'Migration:' })

@@ -12,9 +12,10 @@ export default defineRule({
   },
   logSignatures: [
     {
-      pattern: /Can't bind inet socket/,
+      // Not EADDRNOTAVAIL ("Cannot assign requested address"): that is a missing address (criu-network), not a busy port.
+      pattern: /Can't bind inet socket(?!.*Cannot assign requested address)/,
       explain: (_m, { root }) => ({
-        message: `a restored socket could not bind${/Address already in use/.test(root.message) ? ': the port is in use on this host' : /Cannot assign requested address/.test(root.message) ? ': its IP address is missing in the target network namespace' : ''}`,
+        message: `a restored socket could not bind${/Address already in use/.test(root.message) ? ': the port is in use on this host' : ''}`,
         fix: 'Free the port on the target (or restore into the container network namespace) and make sure the container gets the same IP address.',
       }),
       samples: [

@@ -19,7 +19,8 @@ export default defineRule({
   },
   logSignatures: [
     {
-      pattern: /(\S+) not running, not checkpointing/,
+      // (?<!\S): one attempt per word, not one per character of it (a long run of non-spaces was quadratic).
+      pattern: /(?<!\S)(\S+) not running, not checkpointing/,
       explain: (m) => ({ message: `lxc-checkpoint was asked to checkpoint ${m[1]}, which is not running`, fix: 'Start the container first (lxc-start -n NAME), or restore it (lxc-checkpoint -r) if it was checkpointed and stopped.' }),
       samples: [{ line: 'lxc-checkpoint: c1: tools/lxc_checkpoint.c: checkpoint: 158 c1 not running, not checkpointing', source: "lxc src/lxc/tools/lxc_checkpoint.c checkpoint() (the message it prints, with this run's values)" }],
     },

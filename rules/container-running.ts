@@ -17,7 +17,8 @@ export default defineRule({
   },
   logSignatures: [
     {
-      pattern: /(\S+) is running, not restoring/,
+      // (?<!\S): one attempt per word, not one per character of it (a long run of non-spaces was quadratic).
+      pattern: /(?<!\S)(\S+) is running, not restoring/,
       explain: (m) => ({ message: `lxc-checkpoint was asked to restore ${m[1]}, which is running`, fix: 'Stop the running container first (lxc-stop -n NAME), or restore under another name; a checkpoint with -s (stop) leaves it stopped.' }),
       samples: [{ line: 'lxc-checkpoint: c1: tools/lxc_checkpoint.c: restore: 214 c1 is running, not restoring', source: "lxc src/lxc/tools/lxc_checkpoint.c restore() (the message it prints, with this run's values)" }],
     },

@@ -24,8 +24,8 @@ export default defineRule({
   },
   check(snapshot) {
     const t = targetOf(snapshot);
-    const move = snapshot.move;
-    if (!t || !move) return [];
+    if (!t) return [];
+    const { move } = t;
     const location = targetLocation(t.move);
     const reports: Report[] = [];
     const source = known(snapshot.host?.cgroups);

@@ -25,8 +25,8 @@ export default defineRule({
   },
   check(snapshot) {
     const t = targetOf(snapshot);
-    const move = snapshot.move;
-    if (!t || !move) return [];
+    if (!t) return [];
+    const { move } = t;
     const location = targetLocation(t.move);
     const source = move.source.cpuinfo;
     if (!source.ok) return [{ messageId: 'notChecked', message: onTarget(t.move, `CPU compatibility not checked: criu cpuinfo dump failed on the source (${source.reason})`), location, severity: 'warning' }];

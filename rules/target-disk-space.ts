@@ -30,8 +30,8 @@ export default defineRule({
   },
   check(snapshot) {
     const t = targetOf(snapshot);
-    const move = snapshot.move;
-    if (!t || !move) return [];
+    if (!t) return [];
+    const { move } = t;
     const plan = rootfsPlan(snapshot, t.move, t.facts);
     const rootfs = plan?.kind === 'copy' ? known(move.source.rootfsBytes) ?? 0 : 0;
     const memory = known(move.source.memoryBytes) ?? 0;

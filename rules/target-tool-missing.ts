@@ -34,8 +34,8 @@ export default defineRule({
   },
   check(snapshot) {
     const t = targetOf(snapshot);
-    const move = snapshot.move;
-    if (!t || !move) return [];
+    if (!t) return [];
+    const { move } = t;
     const location = targetLocation(t.move);
     const reports: Report[] = [];
     const missing = (text: string, pkg: string) => reports.push({ messageId: 'toolMissing', message: onTarget(t.move, `${text} is not on PATH: install ${pkg} there`), location });

@@ -82,7 +82,11 @@ export function gatherMustBeEmpty(container: Pick<ContainerFacts, 'initPid' | 'm
   const { initPid } = container;
   const mounts = container.mountinfo.ok ? container.mountinfo.value.filter((m) => MUST_BE_EMPTY_FS.has(m.fstype)) : undefined;
   if (!initPid || !mounts) return undefined;
-  return settle('mqueue and pstore contents', timeoutMs, () =>
-    Promise.all(mounts.map(async (m) => ({ mountPoint: m.mountPoint, fstype: m.fstype, entries: (await readdir(path.join(procRoot, String(initPid), 'root', m.mountPoint))).sort() }))),
-  );
+  return settle('mqueue and pstore contents', timeoutMs, async () => {
+    const read = await Promise.allSettled(mounts.map(async (m) => ({ mountPoint: m.mountPoint, fstype: m.fstype, entries: (await readdir(path.join(procRoot, String(initPid), 'root', m.mountPoint))).sort() })));
+    // The first failure in mount order, not the first to arrive: the same facts give the same reason.
+    const failed = read.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason;
+    return read.map((r) => (r as PromiseFulfilledResult<{ mountPoint: string; fstype: string; entries: string[] }>).value);
+  });
 }

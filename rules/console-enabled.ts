@@ -5,7 +5,7 @@
 import { defineRule, at } from '../src/rule.js';
 import { lastEntry } from '../src/config/query.js';
 import { canonicalKey } from '../src/config/legacy-keys.js';
-import { appendLine, documentOf, insertLineAfter, replaceValue } from '../src/config/line-edits.js';
+import { appendLine, documentOf, insertLineAfter, overrideAtEnd, replaceValue } from '../src/config/line-edits.js';
 import { atLeast } from '../src/criu/version.js';
 import type { Snapshot } from '../src/types.js';
 import { lxcVersionsToJudge } from '../src/live/facts.js';
@@ -55,11 +55,7 @@ export default defineRule({
           location: at(entry),
           suggestions: [
             { description: `set ${entry.key} to none${entry.file === config.documents[0].path ? '' : ` in ${entry.file}`} (no console: lxc-console will not work, lxc-attach will)`, edits: [replaceValue(doc, entry, 'none')] },
-            // Set by an included (maybe shared) file: the same key at the end of the main config wins, for when that file is not the container's to edit.
-            ...(entry.file === config.documents[0].path ? [] : [{
-              description: `add ${entry.key} = none at the end of the config, after the include that sets it (no console: lxc-console will not work, lxc-attach will)`,
-              edits: [appendLine(config.documents[0], `${entry.key} = none`)],
-            }]),
+            ...overrideAtEnd(config, entry, `${entry.key} = none`, 'no console: lxc-console will not work, lxc-attach will'),
           ],
         },
       ];

@@ -5,7 +5,7 @@
 import { defineRule, at } from '../src/rule.js';
 import type { ConfigEntry, Fix, LxcConfig, Report, Snapshot } from '../src/types.js';
 import { deviceList, type DeviceRule } from '../src/config/device-rules.js';
-import { appendLine, documentOf, insertLineAfter, removeEntryLine } from '../src/config/line-edits.js';
+import { documentOf, insertLineAfter, overrideAtEnd, removeEntryLine } from '../src/config/line-edits.js';
 import { known } from '../src/live/facts.js';
 
 /** The rule covers c 5:1 and opens it for reading or writing (`m` alone only allows mknod). */
@@ -42,10 +42,11 @@ function denyLineFor(allowAll: ConfigEntry): string {
  * the main config, read after every include.
  */
 function denyAfter(config: LxcConfig, entry: ConfigEntry, line: string, why: string): Fix[] {
-  const main = config.documents[0];
-  const inPlace: Fix = { description: `add ${line} after line ${entry.line}${entry.file === main.path ? '' : ` of ${entry.file}`} (${why})`, edits: [insertLineAfter(documentOf(config, entry)!, entry, line)] };
-  if (entry.file === main.path) return [inPlace];
-  return [inPlace, { description: `add ${line} at the end of the config, after the include that sets it (${why})`, edits: [appendLine(main, line)] }];
+  const elsewhere = entry.file === config.documents[0].path ? '' : ` of ${entry.file}`;
+  return [
+    { description: `add ${line} after line ${entry.line}${elsewhere} (${why})`, edits: [insertLineAfter(documentOf(config, entry)!, entry, line)] },
+    ...overrideAtEnd(config, entry, line, why),
+  ];
 }
 
 const FAILURE = 'a container process holding the host console is a tty CRIU cannot dump ("tty: Can\'t obtain ptmx index")';
@@ -145,12 +146,8 @@ export default defineRule({
             location: at(entry),
             suggestions: [
               { description: `remove line ${entry.line}${entry.file === config.documents[0].path ? '' : ` of ${entry.file}`} (the container can no longer open the host console)`, edits: [removeEntryLine(doc, entry)] },
-              // An included file allows it: the same rule denied at the end of the main config cancels it (the v1 kernel removes
-              // the exception; LXC's v2 list drops an identical allow), for when that file is not the container's to edit.
-              ...(entry.file === config.documents[0].path ? [] : [{
-                description: `add ${entry.key.replace(/allow$/, 'deny')} = c 5:1 ${rule.access} at the end of the config (cancels the included allow; the container can no longer open the host console)`,
-                edits: [appendLine(config.documents[0], `${entry.key.replace(/allow$/, 'deny')} = c 5:1 ${rule.access}`)],
-              }]),
+              // The same rule denied after the include cancels it: the v1 kernel removes the exception, LXC's v2 list drops an identical allow.
+              ...overrideAtEnd(config, entry, `${entry.key.replace(/allow$/, 'deny')} = c 5:1 ${rule.access}`, 'cancels the included allow; the container can no longer open the host console'),
             ],
           });
         } else {

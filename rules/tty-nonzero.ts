@@ -2,7 +2,7 @@
  * LXC bind-mounts one pty of the host's devpts per container tty; CRIU finds
  * no master for them in the dumped tree and refuses the dump.
  */
-import { appendLine } from '../src/config/line-edits.js';
+import { overrideAtEnd } from '../src/config/line-edits.js';
 import { defineRule, at } from '../src/rule.js';
 import { lastEntry } from '../src/config/query.js';
 import { cAtoi, lxcSafeUint } from '../src/config/numbers.js';
@@ -71,11 +71,7 @@ export default defineRule({
             description: `set ${entry.key} to 0${entry.file === main.path ? '' : ` in ${entry.file}`} (no ttys: lxc-console will not work, lxc-attach will)`,
             edits: [{ file: entry.file, start: entry.valueStart, end: entry.valueEnd, text: '0' }],
           },
-          // Set by an included (maybe shared) file: the same key at the end of the main config wins, for when that file is not the container's to edit.
-          ...(entry.file === main.path ? [] : [{
-            description: `add ${entry.key} = 0 at the end of the config, after the include that sets it (no ttys: lxc-console will not work, lxc-attach will)`,
-            edits: [appendLine(main, `${entry.key} = 0`)],
-          }]),
+          ...overrideAtEnd(snapshot.config!, entry, `${entry.key} = 0`, 'no ttys: lxc-console will not work, lxc-attach will'),
         ],
       },
     ];

@@ -3,7 +3,7 @@
  * fixes (data only: the fixer applies them). Every edit keeps the file's own
  * end-of-line style and leaves a file without a trailing newline without one.
  */
-import type { ConfigEntry, LxcConfig, LxcDocument, TextEdit } from '../types.js';
+import type { ConfigEntry, Fix, LxcConfig, LxcDocument, TextEdit } from '../types.js';
 
 /** The file's end-of-line characters: those of its first line that has one, else '\n'. CRLF and LF-CR are one EOL each, as in the parser. */
 export function eolOf(text: string): string {
@@ -105,4 +105,15 @@ export function replaceValue(doc: LxcDocument, entry: ConfigEntry, value: string
 /** Replaces an entry's key, keeping its spacing and value. */
 export function renameKey(entry: ConfigEntry, key: string): TextEdit {
   return { file: entry.file, start: entry.keyStart, end: entry.keyEnd, text: key };
+}
+
+/**
+ * For a setting an included (maybe shared, package-owned) file makes: `line` at the end of the main config, which LXC
+ * reads after every include, as the alternative the fixer takes when it may not write that file (it takes the first
+ * suggestion it may write, so this goes after the in-place edit). None when `entry` is in the main config itself.
+ */
+export function overrideAtEnd(config: LxcConfig, entry: ConfigEntry, line: string, why: string): Fix[] {
+  const main = config.documents[0];
+  if (entry.file === main.path) return [];
+  return [{ description: `add ${line} at the end of the config, after the include that sets it (${why})`, edits: [appendLine(main, line)] }];
 }
